@@ -1,0 +1,1 @@
+"""Dusun Online: the Potensi Ruang Mikro platform of Kabupaten Bungo."""

@@ -1,0 +1,25 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class KodeConverter:
+    """A dotted Kemendagri code (digits and dots; sub-units may add letters)."""
+
+    regex = r"[0-9]{2}(\.[0-9A-Z-]+)*"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(KodeConverter, "kode")
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("kecamatan/<kode:kode>/", views.kecamatan_detail, name="kecamatan"),
+    path("dusun/<kode:kode>/", views.village_detail, name="village"),
+]

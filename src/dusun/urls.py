@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dusun.portal.views import healthz
+from dusun.wilayah import api as wilayah_api
+
+admin.site.site_header = "Dusun Online — Administrasi"
+admin.site.site_title = "Dusun Online"
+
+urlpatterns = [
+    path("", include("dusun.portal.urls")),
+    path("akun/", include("dusun.akun.urls")),
+    path("api/v1/dusun.geojson", wilayah_api.village_geojson, name="api-village-geojson"),
+    path("tiles/dusun/<int:z>/<int:x>/<int:y>.pbf", wilayah_api.village_tile, name="tiles-village"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

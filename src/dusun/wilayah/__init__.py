@@ -1,0 +1,1 @@
+"""Wilayah: the administrative hierarchy (provinsi → kabupaten → kecamatan → dusun → sub-units)."""
