@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent  # src/dusun
 PROJECT_DIR = BASE_DIR.parent.parent  # the checkout
@@ -31,10 +30,8 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("DUSUN_ALLOW_DEV_SECRET", False):
-        raise ImproperlyConfigured(
-            "SECRET_KEY belum diatur. Set SECRET_KEY di environment (wajib jika DEBUG mati)."
-        )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+        raise ImproperlyConfigured("SECRET_KEY belum diatur. Set SECRET_KEY di environment (wajib jika DEBUG mati).")
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 (development only, see above)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -46,6 +46,8 @@ class RoleAssignment(models.Model):
         expected = ROLE_LEVEL[Role(self.role)]
         if self.wilayah_id and self.wilayah.level != expected:
             raise ValidationError(
-                {"wilayah": _("Peran %(role)s harus diberikan pada wilayah tingkat %(level)s.")
-                 % {"role": self.get_role_display(), "level": expected.label}}
+                {
+                    "wilayah": _("Peran %(role)s harus diberikan pada wilayah tingkat %(level)s.")
+                    % {"role": self.get_role_display(), "level": expected.label}
+                }
             )

@@ -3,7 +3,10 @@ from django.urls import path
 
 app_name = "akun"
 urlpatterns = [
-    path("masuk/", auth_views.LoginView.as_view(template_name="akun/login.html", redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(template_name="akun/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
 ]

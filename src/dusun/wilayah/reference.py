@@ -19,8 +19,14 @@ from .models import JENIS_BY_LEVEL, Jenis, Level, Wilayah, level_of_kode, parent
 DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "data" / "bungo"
 
 # The code table names levels in words; "desa_kelurahan" rows say which of the two in `jenis`.
-CSV_LEVELS = {"provinsi": Level.PROVINSI, "kabupaten": Level.KABUPATEN, "kecamatan": Level.KECAMATAN,
-              "desa_kelurahan": Level.DESA, "desa": Level.DESA, "kelurahan": Level.DESA}
+CSV_LEVELS = {
+    "provinsi": Level.PROVINSI,
+    "kabupaten": Level.KABUPATEN,
+    "kecamatan": Level.KECAMATAN,
+    "desa_kelurahan": Level.DESA,
+    "desa": Level.DESA,
+    "kelurahan": Level.DESA,
+}
 NAME_PREFIXES = ("Kabupaten ", "Kota ")  # the jenis carries this word; the name does not repeat it
 # Bungo lies around 101–103 °E, 1–2 °S; any lon/lat outside the globe means the file is not in CRS84.
 ACCEPTED_CRS = {None, "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"}
@@ -91,7 +97,8 @@ def _read_code_table(path: Path, dataset: Dataset, problems: list[str]) -> None:
         missing = {"kode_kemendagri", "nama"} - set(reader.fieldnames or [])
         if missing:
             problems.append(
-                _("%(file)s: kolom %(cols)s tidak ada di baris judul.") % {"file": path.name, "cols": ", ".join(sorted(missing))}
+                _("%(file)s: kolom %(cols)s tidak ada di baris judul.")
+                % {"file": path.name, "cols": ", ".join(sorted(missing))}
             )
             return
         for line_no, row in enumerate(reader, start=2):
@@ -108,8 +115,12 @@ def _read_code_table(path: Path, dataset: Dataset, problems: list[str]) -> None:
             if record.kode_bps and record.kode_bps in seen_bps:
                 problems.append(
                     _("%(where)s: kode BPS %(bps)s ganda (juga dipakai %(other)s, kode %(kode)s).")
-                    % {"where": where, "bps": record.kode_bps, "other": seen_bps[record.kode_bps].where,
-                       "kode": seen_bps[record.kode_bps].kode}
+                    % {
+                        "where": where,
+                        "bps": record.kode_bps,
+                        "other": seen_bps[record.kode_bps].where,
+                        "kode": seen_bps[record.kode_bps].kode,
+                    }
                 )
                 continue
             dataset.records[record.kode] = record
@@ -122,13 +133,17 @@ def _record_from_row(row: dict, where: str, problems: list[str]) -> AreaRecord |
     nama = (row.get("nama") or "").strip()
     level = level_of_kode(kode)
     if level is None:
-        problems.append(_("%(where)s: kode Kemendagri '%(kode)s' tidak sah (contoh yang benar: 15.08.14.2009).")
-                        % {"where": where, "kode": kode})
+        problems.append(
+            _("%(where)s: kode Kemendagri '%(kode)s' tidak sah (contoh yang benar: 15.08.14.2009).")
+            % {"where": where, "kode": kode}
+        )
         return None
     declared = (row.get("level") or "").strip()
     if declared and CSV_LEVELS.get(declared) != level:
-        problems.append(_("%(where)s: kode %(kode)s adalah tingkat %(level)s, tetapi kolom level berisi '%(declared)s'.")
-                        % {"where": where, "kode": kode, "level": level.label, "declared": declared})
+        problems.append(
+            _("%(where)s: kode %(kode)s adalah tingkat %(level)s, tetapi kolom level berisi '%(declared)s'.")
+            % {"where": where, "kode": kode, "level": level.label, "declared": declared}
+        )
         return None
     if not nama:
         problems.append(_("%(where)s: nama wilayah %(kode)s kosong.") % {"where": where, "kode": kode})
@@ -138,8 +153,10 @@ def _record_from_row(row: dict, where: str, problems: list[str]) -> AreaRecord |
             nama = nama.removeprefix(prefix)
     jenis = _jenis_for(level, kode, (row.get("jenis") or "").strip())
     if jenis is None:
-        problems.append(_("%(where)s: jenis '%(jenis)s' tidak berlaku untuk %(kode)s.")
-                        % {"where": where, "jenis": row.get("jenis"), "kode": kode})
+        problems.append(
+            _("%(where)s: jenis '%(jenis)s' tidak berlaku untuk %(kode)s.")
+            % {"where": where, "jenis": row.get("jenis"), "kode": kode}
+        )
         return None
     kode_bps = (row.get("kode_bps") or "").strip() or None
     if kode_bps and not kode_bps.isdigit():
@@ -155,8 +172,9 @@ def _jenis_for(level: Level, kode: str, declared: str) -> str | None:
         return by_code if declared in ("", by_code) else None
     if declared:
         return declared if declared in JENIS_BY_LEVEL[level] else None
-    return {Level.PROVINSI: Jenis.PROVINSI, Level.KABUPATEN: Jenis.KABUPATEN,
-            Level.KECAMATAN: Jenis.KECAMATAN}.get(level)
+    return {Level.PROVINSI: Jenis.PROVINSI, Level.KABUPATEN: Jenis.KABUPATEN, Level.KECAMATAN: Jenis.KECAMATAN}.get(
+        level
+    )
 
 
 def _read_boundaries(path: Path, dataset: Dataset, problems: list[str]) -> None:
@@ -173,8 +191,10 @@ def _read_boundaries(path: Path, dataset: Dataset, problems: list[str]) -> None:
         return
     crs = ((collection.get("crs") or {}).get("properties") or {}).get("name")
     if crs not in ACCEPTED_CRS:
-        problems.append(_("%(file)s: sistem koordinat %(crs)s tidak didukung; simpan ulang dalam WGS 84 (EPSG:4326).")
-                        % {"file": path.name, "crs": crs})
+        problems.append(
+            _("%(file)s: sistem koordinat %(crs)s tidak didukung; simpan ulang dalam WGS 84 (EPSG:4326).")
+            % {"file": path.name, "crs": crs}
+        )
         return
     with_geometry: dict[str, str] = {}
     for index, feature in enumerate(collection.get("features") or [], start=1):
@@ -183,12 +203,16 @@ def _read_boundaries(path: Path, dataset: Dataset, problems: list[str]) -> None:
         where = _("%(file)s fitur ke-%(n)d (kode %(kode)s)") % {"file": path.name, "n": index, "kode": kode or "?"}
         record = dataset.records.get(kode)
         if record is None:
-            problems.append(_("%(where)s: kode tidak ada di tabel kode. Tambahkan barisnya atau perbaiki kodenya.")
-                            % {"where": where})
+            problems.append(
+                _("%(where)s: kode tidak ada di tabel kode. Tambahkan barisnya atau perbaiki kodenya.")
+                % {"where": where}
+            )
             continue
         if kode in with_geometry:
-            problems.append(_("%(where)s: batas ganda untuk kode yang sama (juga %(other)s).")
-                            % {"where": where, "other": with_geometry[kode]})
+            problems.append(
+                _("%(where)s: batas ganda untuk kode yang sama (juga %(other)s).")
+                % {"where": where, "other": with_geometry[kode]}
+            )
             continue
         geom = _geometry(feature.get("geometry"), where, problems)
         if geom is not None:
@@ -208,16 +232,25 @@ def _geometry(raw: dict | None, where: str, problems: list[str]) -> MultiPolygon
     if geom.geom_type == "Polygon":
         geom = MultiPolygon(geom, srid=4326)
     if geom.geom_type != "MultiPolygon":
-        problems.append(_("%(where)s: geometri harus poligon, bukan %(type)s.") % {"where": where, "type": geom.geom_type})
+        problems.append(
+            _("%(where)s: geometri harus poligon, bukan %(type)s.") % {"where": where, "type": geom.geom_type}
+        )
         return None
     xmin, ymin, xmax, ymax = geom.extent
     if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
-        problems.append(_("%(where)s: koordinat di luar bujur/lintang (mis. %(x).1f, %(y).1f); berkas ini tampaknya "
-                          "bukan WGS 84. Ubah ke EPSG:4326 sebelum dimuat.") % {"where": where, "x": xmin, "y": ymin})
+        problems.append(
+            _(
+                "%(where)s: koordinat di luar bujur/lintang (mis. %(x).1f, %(y).1f); berkas ini tampaknya "
+                "bukan WGS 84. Ubah ke EPSG:4326 sebelum dimuat."
+            )
+            % {"where": where, "x": xmin, "y": ymin}
+        )
         return None
     if not geom.valid:
-        problems.append(_("%(where)s: geometri tidak sah (%(reason)s). Perbaiki di QGIS (Fix geometries) lalu muat ulang.")
-                        % {"where": where, "reason": geom.valid_reason})
+        problems.append(
+            _("%(where)s: geometri tidak sah (%(reason)s). Perbaiki di QGIS (Fix geometries) lalu muat ulang.")
+            % {"where": where, "reason": geom.valid_reason}
+        )
         return None
     return geom
 
@@ -230,8 +263,12 @@ def _check_hierarchy(dataset: Dataset, problems: list[str]) -> None:
     for record in dataset.in_load_order():
         parent = parent_kode(record.kode)
         if record.level != Level.PROVINSI and parent not in dataset.records and parent not in known:
-            problems.append(_("%(where)s: wilayah induk %(parent)s untuk %(kode)s tidak dikenal. Tambahkan induknya lebih dulu.")
-                            % {"where": record.where, "parent": parent, "kode": record.kode})
+            problems.append(
+                _("%(where)s: wilayah induk %(parent)s untuk %(kode)s tidak dikenal. Tambahkan induknya lebih dulu.")
+                % {"where": record.where, "parent": parent, "kode": record.kode}
+            )
         if record.level in (Level.KABUPATEN, Level.KECAMATAN, Level.DESA) and record.geom is None:
-            dataset.warnings.append(_("%(where)s: %(kode)s %(nama)s belum punya batas wilayah.")
-                                    % {"where": record.where, "kode": record.kode, "nama": record.nama})
+            dataset.warnings.append(
+                _("%(where)s: %(kode)s %(nama)s belum punya batas wilayah.")
+                % {"where": record.where, "kode": record.kode, "nama": record.nama}
+            )

@@ -27,8 +27,12 @@ def villages_in(area: Wilayah, query: str = "") -> QuerySet[Wilayah]:
     villages = Wilayah.objects.villages().within(area).select_related("parent").order_by("parent__kode", "nama")
     query = query.strip()
     if query:
-        villages = villages.filter(Q(nama__icontains=query) | Q(kode__startswith=query) | Q(kode_bps__startswith=query)
-                                   | Q(parent__nama__icontains=query))
+        villages = villages.filter(
+            Q(nama__icontains=query)
+            | Q(kode__startswith=query)
+            | Q(kode_bps__startswith=query)
+            | Q(parent__nama__icontains=query)
+        )
     return villages
 
 
@@ -70,9 +74,28 @@ def neighbours(area: Wilayah) -> QuerySet[Wilayah]:
 
 def kecamatan_palette(kabupaten: Wilayah) -> dict[str, str]:
     """A distinct, colour-blind-aware colour per kecamatan (kode → hex), stable by code order."""
-    colours = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-               "#9c755f", "#bab0ac", "#1f77b4", "#8c564b", "#17becf", "#bcbd22", "#7f7f7f", "#d62728",
-               "#2ca02c", "#9467bd", "#e377c2", "#aec7e8"]
+    colours = [
+        "#4e79a7",
+        "#f28e2b",
+        "#e15759",
+        "#76b7b2",
+        "#59a14f",
+        "#edc948",
+        "#b07aa1",
+        "#ff9da7",
+        "#9c755f",
+        "#bab0ac",
+        "#1f77b4",
+        "#8c564b",
+        "#17becf",
+        "#bcbd22",
+        "#7f7f7f",
+        "#d62728",
+        "#2ca02c",
+        "#9467bd",
+        "#e377c2",
+        "#aec7e8",
+    ]
     kodes = Wilayah.objects.kecamatan().filter(parent=kabupaten).order_by("kode").values_list("kode", flat=True)
     return {kode: colours[i % len(colours)] for i, kode in enumerate(kodes)}
 
