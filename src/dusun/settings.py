@@ -47,8 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "dusun.akun",
     "dusun.wilayah",
+    "dusun.ruang",
+    "dusun.indeks",
     "dusun.portal",
 ]
 
@@ -102,6 +106,10 @@ if os.environ.get("GDAL_LIBRARY_PATH"):
     GDAL_LIBRARY_PATH = os.environ["GDAL_LIBRARY_PATH"]
 if os.environ.get("GEOS_LIBRARY_PATH"):
     GEOS_LIBRARY_PATH = os.environ["GEOS_LIBRARY_PATH"]
+
+# --- Background work: a database-backed queue, so nothing but PostGIS is needed to start ---------------
+# `scripts/dev serve` runs `manage.py db_worker` beside the web server; production runs it as a service.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Accounts, passwords, login throttling -----------------------------------------------------------
 AUTH_USER_MODEL = "akun.User"

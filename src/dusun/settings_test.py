@@ -9,3 +9,6 @@ from dusun.settings import STORAGES  # noqa: E402
 
 # The suite serves static files straight from the app folders; no collectstatic manifest needed.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# Background tasks run inline in tests, so a test sees a task's result as soon as it is enqueued.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

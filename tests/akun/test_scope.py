@@ -43,18 +43,18 @@ def test_operator_is_limited_to_one_village(areas):
 def test_kecamatan_staff_sees_and_verifies_its_villages_only(areas):
     staff = user_with(Role.KECAMATAN, areas["bathin"], "camat")
     assert scope.can_verify(staff, areas["telang"]) and scope.can_verify(staff, areas["beringin"])
-    assert scope.can_view_personal(staff, areas["beringin"])
+    assert not scope.can_view_personal(staff, areas["beringin"])  # verifies with NIK/KK masked
     assert not scope.can_edit(staff, areas["telang"])
     assert not scope.can_view(staff, areas["pelepat_village"])
     visible = Wilayah.objects.filter(scope.scope_q(staff)).values_list("kode", flat=True)
     assert sorted(visible)[0] == "15.08.14" and len(visible) == 10  # the kecamatan and its 9 villages
 
 
-def test_kabupaten_admin_sees_everything_but_personal_data_stays_masked(areas):
+def test_kabupaten_admin_sees_everything_including_personal_data(areas):
     admin = user_with(Role.KABUPATEN, areas["kabupaten"], "bappeda")
     for area in areas.values():
         assert scope.can_view(admin, area) and scope.can_edit(admin, area) and scope.can_verify(admin, area)
-    assert not scope.can_view_personal(admin, areas["telang"])
+    assert scope.can_view_personal(admin, areas["telang"])
     assert Wilayah.objects.filter(scope.scope_q(admin)).count() == 1 + 17 + 153
 
 

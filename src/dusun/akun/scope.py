@@ -5,9 +5,9 @@ check goes through the `can_*` functions here, never through ad-hoc tests in vie
 
 Policy (docs/decisions/0003-area-scope-and-roles.md):
 - operator (desa): sees and edits one village; reads its personal data.
-- kecamatan staff: sees and verifies the villages of its kecamatan; reads their personal data to verify.
-- kabupaten admin: sees, edits and verifies everything in the kabupaten; personal data stays masked
-  (aggregates are enough to run a kabupaten; data minimisation under UU 27/2022).
+- kecamatan staff: sees and verifies the villages of its kecamatan; personal data stays masked there
+  (verification works on the records with NIK/KK masked; data minimisation under UU 27/2022).
+- kabupaten admin: sees, edits and verifies everything in the kabupaten and reads personal data.
 - anonymous public: public pages only.
 A Django superuser is a technical administrator: full access, except personal data unless it also
 holds a role scoped to that village.
@@ -74,5 +74,5 @@ def can_verify(user, area: Wilayah) -> bool:
 
 
 def can_view_personal(user, area: Wilayah) -> bool:
-    """NIK, names, birth dates, addresses: only roles scoped to the village or its kecamatan."""
-    return _holds(user, area, {Role.OPERATOR, Role.KECAMATAN})
+    """NIK, names, birth dates, addresses: the village's operator and the kabupaten admin only."""
+    return _holds(user, area, {Role.OPERATOR, Role.KABUPATEN})

@@ -1,0 +1,1 @@
+"""Ruang: micro-spatial layers per village (land cover, facilities, lines, potentials, hazards, …)."""
