@@ -16,7 +16,7 @@ serve:
 	@scripts/dev serve
 
 bench: setup        ## performance checks, printed as ratios against a reference measured in the same run
-	@scripts/dev bench
+	@scripts/dev bench $(ARGS)
 
 lint:
 	@scripts/dev lint

@@ -19,12 +19,14 @@ from dusun.wilayah.reference import DEFAULT_DATASET
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_wilayah", verbosity=0)
+        call_command("load_legends", verbosity=0)
 
 
 @pytest.fixture
 def reference_data(db):
     if not Wilayah.objects.filter(kode="15.08").exists():
         call_command("load_wilayah", verbosity=0)
+        call_command("load_legends", verbosity=0)
     return Wilayah.objects.get(kode="15.08")
 
 

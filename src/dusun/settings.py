@@ -178,6 +178,14 @@ STORAGES = {
     },
 }
 
+# --- Uploaded files (imports in progress); never served publicly ----------------------------------------
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", PROJECT_DIR / ".data" / "media"))
+MEDIA_URL = "/media-tidak-publik/"  # nothing is served from here; uploads are read by the app only
+# Uploads larger than this are refused before they are read (imports may raise it per form).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DUSUN_MAX_IMPORT_BYTES = int(os.environ.get("DUSUN_MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
+
 # --- Logging: no personal data and no request bodies in logs -----------------------------------------
 LOGGING = {
     "version": 1,

@@ -429,3 +429,86 @@ class FeatureRevision(models.Model):
         verbose_name_plural = _("riwayat fitur")
         ordering = ["-at"]
         indexes = [models.Index(fields=["layer", "feature_id"], name="ruang_revision_feature")]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Imports in progress, remembered attribute mappings, layer versions (for tile cache validators)
+# ---------------------------------------------------------------------------------------------------------
+
+
+class ImportJob(models.Model):
+    """An upload on its way in: analysed in the background, previewed feature by feature, then committed
+    all-or-nothing (or abandoned). Nothing reaches the layer tables before `commit`."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Diunggah")
+        ANALYSING = "analysing", _("Sedang diperiksa")
+        PREVIEW = "preview", _("Siap ditinjau")
+        COMMITTING = "committing", _("Sedang disimpan")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+        CANCELLED = "cancelled", _("Dibatalkan")
+
+    layer = models.CharField(_("lapisan"), max_length=40)
+    dusun = models.ForeignKey("wilayah.Wilayah", on_delete=models.PROTECT, related_name="+", verbose_name=_("desa"))
+    snapshot = models.ForeignKey(
+        LandCoverSnapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("potret")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("oleh")
+    )
+    filename = models.CharField(_("nama berkas"), max_length=255)
+    upload = models.FileField(_("berkas"), upload_to="imports/%Y/%m/", max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    message = models.TextField(_("pesan"), blank=True)
+    source_fields = models.JSONField(_("kolom sumber"), default=list)
+    mapping = models.JSONField(_("pemetaan kolom"), default=dict)
+    report = models.JSONField(_("laporan per fitur"), default=dict)
+    batch = models.OneToOneField(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="job", verbose_name=_("impor")
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proses impor")
+        verbose_name_plural = _("proses impor")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.layer}: {self.filename} ({self.get_status_display()})"
+
+
+class ImportMapping(models.Model):
+    """A remembered mapping from a file's columns to a layer's attributes, offered again next time the
+    same set of columns arrives for the same layer in the same village."""
+
+    layer = models.CharField(_("lapisan"), max_length=40)
+    dusun = models.ForeignKey("wilayah.Wilayah", on_delete=models.CASCADE, related_name="+", verbose_name=_("desa"))
+    source_signature = models.CharField(_("tanda kolom sumber"), max_length=64)
+    mapping = models.JSONField(_("pemetaan kolom"))
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pemetaan kolom tersimpan")
+        verbose_name_plural = _("pemetaan kolom tersimpan")
+        constraints = [
+            models.UniqueConstraint(fields=["layer", "dusun", "source_signature"], name="ruang_importmapping_unique")
+        ]
+
+
+class LayerVersion(models.Model):
+    """A counter per layer that moves whenever any feature of the layer changes; tile ETags and caches
+    are keyed on it, so a cached tile can never outlive the data it shows."""
+
+    layer = models.CharField(_("lapisan"), max_length=40, unique=True)
+    version = models.BigIntegerField(_("versi"), default=0)
+    changed_at = models.DateTimeField(_("berubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("versi lapisan")
+        verbose_name_plural = _("versi lapisan")
+
+    def __str__(self) -> str:
+        return f"{self.layer} v{self.version}"

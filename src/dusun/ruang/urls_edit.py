@@ -1,0 +1,3 @@
+"""URLs: edit (see ruang/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs: import (see ruang/urls.py)."""
+
+urlpatterns: list = []

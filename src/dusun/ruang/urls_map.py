@@ -1,0 +1,3 @@
+"""URLs: map (see ruang/urls.py)."""
+
+urlpatterns: list = []
