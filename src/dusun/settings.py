@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "dusun.akun",
     "dusun.wilayah",
     "dusun.ruang",
+    "dusun.warga",
+    "dusun.ekonomi",
     "dusun.indeks",
     "dusun.portal",
 ]

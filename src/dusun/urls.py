@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("dusun.portal.urls")),
     path("akun/", include("dusun.akun.urls")),
     path("", include("dusun.ruang.urls")),
+    path("", include("dusun.warga.urls")),
+    path("", include("dusun.ekonomi.urls")),
     path("", include("dusun.indeks.urls")),
     path("api/v1/dusun.geojson", wilayah_api.village_geojson, name="api-village-geojson"),
     path("tiles/dusun/<int:z>/<int:x>/<int:y>.pbf", wilayah_api.village_tile, name="tiles-village"),

@@ -1,0 +1,1 @@
+"""Ekonomi: commodities, enterprises (BUMDes, UMKM, koperasi) and village finance (APBDes)."""

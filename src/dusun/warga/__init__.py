@@ -1,0 +1,1 @@
+"""Warga: households (KK) and residents, the census register, statistics and privacy."""
