@@ -112,3 +112,13 @@ def test_healthz_is_503_when_the_database_fails(client, db, monkeypatch):
     monkeypatch.setattr(views, "connection", BrokenConnection())
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["database"] == "unavailable"
+
+
+def test_browser_language_preference_does_not_override_bahasa(client, reference_data):
+    html = client.get("/dusun/15.08.14.2009/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="id"' in html
+
+
+def test_favicon_ico_points_to_the_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
