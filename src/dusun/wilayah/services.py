@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dusun.geo import GeodesicAreaHaRounded
 
-from .models import Level, Wilayah
+from .models import JENIS_BY_LEVEL, Level, Wilayah
 from .reference import AreaRecord, Dataset
 
 COMPARED_FIELDS = ("nama", "level", "jenis", "kode_bps", "parent_id", "sumber")
@@ -95,3 +96,26 @@ def _same_geometry(stored, loaded) -> bool:
         return stored is None and loaded is None
     # Exact vertex-by-vertex equality: coordinates survive the database round trip unchanged.
     return stored.equals_exact(loaded, tolerance=0)
+
+
+def create_subunit(village: Wilayah, segment: str, nama: str, jenis: str, geom=None) -> Wilayah:
+    """Add a kampung/RW/RT below a village. Its code is the village code plus `segment` (e.g. RT01), so
+    prefix-based scope rules cover it like any other area."""
+    if village.level not in (Level.DESA, Level.SUBUNIT):
+        raise ValidationError(f"Sub-wilayah hanya dapat dibuat di bawah desa/kelurahan, bukan {village}.")
+    segment = segment.strip().upper()
+    area = Wilayah(
+        kode=f"{village.kode}.{segment}",
+        nama=nama.strip(),
+        level=Level.SUBUNIT,
+        jenis=jenis,
+        parent=village,
+        geom=geom,
+        sumber="dibuat di Dusun Online",
+    )
+    if jenis not in JENIS_BY_LEVEL[Level.SUBUNIT]:
+        raise ValidationError(f"Jenis sub-wilayah harus kampung, RW atau RT, bukan '{jenis}'.")
+    area.full_clean()
+    area.save()
+    recompute_area(Wilayah.objects.filter(pk=area.pk))
+    return area
