@@ -1,9 +1,7 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from dusun.portal.views import healthz
+from dusun.portal.views import favicon, healthz
 from dusun.wilayah import api as wilayah_api
 
 admin.site.site_header = "Dusun Online — Administrasi"
@@ -19,8 +17,7 @@ urlpatterns = [
     path("api/v1/dusun.geojson", wilayah_api.village_geojson, name="api-village-geojson"),
     path("tiles/dusun/<int:z>/<int:x>/<int:y>.pbf", wilayah_api.village_tile, name="tiles-village"),
     path("healthz", healthz, name="healthz"),
-    # Browsers ask for /favicon.ico whatever the page says; point them at the real icon.
-    path("favicon.ico", RedirectView.as_view(url=static("dusun/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,8 @@
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from dusun.wilayah import selectors
@@ -82,3 +83,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means "not healthy"; details stay in the server log
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "postgis": postgis})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; point them at the real icon.
+
+    Resolved per request, not at import: with the hashed static manifest the name only exists after
+    collectstatic, and management commands (migrate) must not depend on it.
+    """
+    return redirect(static("dusun/favicon.svg"), permanent=True)
