@@ -51,3 +51,53 @@ class RoleAssignment(models.Model):
                     % {"role": self.get_role_display(), "level": expected.label}
                 }
             )
+
+
+class AccessLog(models.Model):
+    """One read or export of personal data (UU 27/2022: accountability for processing).
+
+    Rows are append-only: the model refuses updates and deletes, so the log cannot be edited through
+    the application. It records *which* records were touched by an opaque reference (a UUID or a
+    count), never the NIK, KK number or name itself, so the log is not a second copy of the data.
+    """
+
+    class Action(models.TextChoices):
+        LIST = "daftar", _("Melihat daftar")
+        VIEW = "lihat", _("Melihat rincian")
+        SEARCH = "cari", _("Mencari")
+        EXPORT = "ekspor", _("Mengekspor")
+        IMPORT = "impor", _("Mengimpor")
+        EDIT = "ubah", _("Mengubah")
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="access_logs", verbose_name=_("pengguna")
+    )
+    # Kept beside the foreign key so the trail survives the account being deleted.
+    username = models.CharField(_("nama pengguna"), max_length=150)
+    action = models.CharField(_("tindakan"), max_length=10, choices=Action.choices)
+    wilayah = models.ForeignKey(
+        "wilayah.Wilayah", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("wilayah")
+    )
+    object_type = models.CharField(_("jenis data"), max_length=40)
+    object_ref = models.CharField(_("rujukan data"), max_length=64, blank=True)
+    record_count = models.PositiveIntegerField(_("jumlah catatan"), default=0)
+    reason = models.TextField(_("alasan"), blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log akses data pribadi")
+        verbose_name_plural = _("log akses data pribadi")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["wilayah", "at"], name="akun_accesslog_wilayah_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("AccessLog bersifat tambah-saja; baris yang ada tidak boleh diubah.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("AccessLog bersifat tambah-saja; baris tidak boleh dihapus.")

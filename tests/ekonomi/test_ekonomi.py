@@ -1,0 +1,133 @@
+"""Village economy: APBDes with realisation, enterprises and markets, scope on every write, owners kept
+private, commodity totals that never publish one family's harvest."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from dusun.akun.models import Role, User
+from dusun.akun.services import assign_role
+from dusun.ekonomi import selectors, services
+from dusun.ekonomi.models import Commodity, DusunCommodity, Enterprise, HouseholdCommodity
+from dusun.warga.models import Household, Resident
+from dusun.wilayah.models import Wilayah
+
+pytestmark = pytest.mark.django_db
+TELANG, BERINGIN = "15.08.14.2009", "15.08.14.2008"
+
+
+@pytest.fixture(autouse=True)
+def commodities(db):
+    # Reference rows come from a data migration; a transactional test elsewhere may have flushed them.
+    from dusun.ekonomi.commodities import ensure
+
+    ensure()
+
+
+@pytest.fixture
+def operator(reference_data):
+    user = User.objects.create_user("op_eko", password="rahasia-sekali-123")
+    assign_role(user, Role.OPERATOR, Wilayah.objects.get(kode=TELANG))
+    return user
+
+
+def test_budget_lines_with_realisation_and_area_totals(operator):
+    telang = Wilayah.objects.get(kode=TELANG)
+    services.save_budget_line(
+        operator,
+        telang,
+        year=2026,
+        kind="pendapatan",
+        code="dana_desa",
+        planned=Decimal("900000000"),
+        realised=Decimal("450000000"),
+    )
+    services.save_budget_line(
+        operator,
+        telang,
+        year=2026,
+        kind="pendapatan",
+        code="insentif_karbon",
+        planned=Decimal("200000000"),
+        realised=Decimal("200000000"),
+    )
+    services.save_budget_line(
+        operator, telang, year=2026, kind="belanja", code="2", planned=Decimal("600000000"), realised=None
+    )
+    budget = selectors.budgets(telang)[0]
+    summary = selectors.budget_summary(budget)
+    assert summary["income_total"]["planned"] == Decimal("1100000000")
+    assert round(summary["income_total"]["pct"], 1) == 59.1
+    assert [x["label"] for x in summary["spending"]] == ["Pelaksanaan pembangunan desa"]
+    finance = selectors.area_finance(Wilayah.objects.get(kode="15.08.14"))
+    assert finance["year"] == 2026 and finance["villages_reported"] == 1 and finance["villages"] == 9
+    with pytest.raises(ValidationError):
+        services.save_budget_line(
+            operator, telang, year=2026, kind="belanja", code="dana_desa", planned=1, realised=None
+        )
+
+
+def test_writes_are_scoped(operator):
+    beringin = Wilayah.objects.get(kode=BERINGIN)
+    with pytest.raises(PermissionDenied):
+        services.save_budget_line(operator, beringin, year=2026, kind="belanja", code="1", planned=1, realised=None)
+    with pytest.raises(PermissionDenied):
+        services.save_enterprise(operator, beringin, name="X", kind="umkm", sector="jasa")
+
+
+def test_public_page_never_shows_an_enterprise_owner(client, operator):
+    telang = Wilayah.objects.get(kode=TELANG)
+    household = Household.objects.create(dusun=telang, kk_number="1508140101200001")
+    Resident.objects.create(
+        household=household,
+        dusun=telang,
+        nik="1508141708850001",
+        name="Pemilik Warung",
+        sex="L",
+        birth_date=dt.date(1985, 8, 17),
+        relationship="kepala",
+    )
+    Enterprise.objects.create(
+        dusun=telang, name="Warung Kopi Telang", kind="umkm", sector="perdagangan", owner_household=household
+    )
+    page = client.get(reverse("ekonomi:dusun", args=[TELANG])).content.decode()
+    api = client.get(reverse("ekonomi:api_dusun", args=[TELANG])).content.decode()
+    for body in (page, api):
+        assert "Warung Kopi Telang" in body and "Pemilik Warung" not in body and "1508140101200001" not in body
+
+
+def test_derived_commodities_skip_crops_of_fewer_than_five_households(operator):
+    telang = Wilayah.objects.get(kode=TELANG)
+    karet, kopi = Commodity.objects.get(code="karet"), Commodity.objects.get(code="kopi")
+    for n in range(6):
+        household = Household.objects.create(dusun=telang, kk_number=f"15081401012000{n + 10:02d}")
+        HouseholdCommodity.objects.create(
+            household=household, commodity=karet, year=2025, area_ha=2, production_kg=1800
+        )
+        if n < 2:
+            HouseholdCommodity.objects.create(
+                household=household, commodity=kopi, year=2025, area_ha=1, production_kg=600
+            )
+    assert services.derive_dusun_commodities(operator, telang, 2025) == 1
+    row = DusunCommodity.objects.get(dusun=telang)
+    assert (row.commodity, row.production_kg, row.households, row.source) == (karet, Decimal("10800"), 6, "dihitung")
+
+
+def test_manage_page_requires_scope(client, operator):
+    client.force_login(operator)
+    assert client.get(reverse("ekonomi:manage", args=[TELANG])).status_code == 200
+    assert client.get(reverse("ekonomi:manage", args=[BERINGIN])).status_code == 403
+    response = client.post(
+        reverse("ekonomi:manage", args=[TELANG]),
+        {
+            "form": "pasar",
+            "pasar-name": "Pasar Kalangan Telang",
+            "pasar-kind": "kalangan",
+            "pasar-market_day": "Kamis",
+        },
+    )
+    assert response.status_code == 302
+    assert "Pasar Kalangan Telang" in client.get(reverse("ekonomi:dusun", args=[TELANG])).content.decode()
