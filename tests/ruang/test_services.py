@@ -113,3 +113,20 @@ def test_operator_of_another_village_cannot_edit(telang, operator):
 def test_bad_geometry_is_refused_with_a_message(telang, operator, layer, geom, message):
     with pytest.raises(ValidationError, match=message):
         services.create_feature(LAYERS[layer], user=operator, dusun=telang, geom=geom, attributes={"kind": "sd"})
+
+
+def test_land_cover_class_must_belong_to_the_snapshots_legend(telang, operator):
+    icraf = Legend.objects.get(code="icraf-bungo")
+    klhk_class = Legend.objects.get(code="klhk-23").classes.first()
+    snapshot = LandCoverSnapshot.objects.create(year=2021, legend=icraf, name="Uji legenda")
+    lon, lat = label_point(telang)
+    with pytest.raises(ValidationError) as refused:
+        services.create_feature(
+            LAYERS["tutupan-lahan"],
+            user=operator,
+            dusun=telang,
+            geom=square_at(lon, lat),
+            attributes={"snapshot": snapshot, "klass": klhk_class},
+        )
+    assert "klass" in refused.value.message_dict
+    assert not FeatureRevision.objects.filter(layer="tutupan-lahan").exists()

@@ -12,6 +12,7 @@ this module holds only the tables and their invariants.
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +201,18 @@ class LandCover(SpatialFeature):
             models.Index(fields=["snapshot", "dusun"], name="ruang_landcover_snap_dusun"),
             models.Index(fields=["snapshot", "klass"], name="ruang_landcover_snap_class"),
         ]
+
+    def clean(self):
+        # A polygon is classed in its snapshot's legend; a class of another legend would count its area
+        # under the wrong name (and the wrong carbon factor) in every statistic.
+        super().clean()
+        if self.snapshot_id and self.klass_id and self.klass.legend_id != self.snapshot.legend_id:
+            raise ValidationError(
+                {
+                    "klass": _("Kelas %(kelas)s bukan kelas legenda %(legenda)s yang dipakai potret ini.")
+                    % {"kelas": self.klass, "legenda": self.snapshot.legend}
+                }
+            )
 
 
 class FacilityKind(models.TextChoices):
