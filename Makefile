@@ -1,9 +1,9 @@
 # The two commands a newcomer needs: `make run` and `make test`. The work is done by scripts/dev.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
-.PHONY: run test setup serve bench lint db-stop
+.PHONY: run test setup demo serve bench lint db-stop
 
-run: setup          ## install what is missing, start the local PostGIS, migrate, load data, serve on $PORT
+run: setup demo     ## install what is missing, start the local PostGIS, migrate, load data (+ demo once), serve on $PORT
 	@scripts/dev serve
 
 test: setup         ## the same setup, then lint and the whole test suite (browser tests included)
@@ -11,6 +11,9 @@ test: setup         ## the same setup, then lint and the whole test suite (brows
 
 setup:
 	@scripts/dev setup
+
+demo:               ## synthetic demo layers and census, once (DUSUN_DEMO=0 skips it)
+	@scripts/dev demo
 
 serve:
 	@scripts/dev serve

@@ -102,6 +102,10 @@ if not os.environ.get("DATABASE_URL"):
     )
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# PostGIS functions carry high planner costs, so ordinary 20–100 ms queries (tiles, area statistics) cross
+# `jit_above_cost` and PostgreSQL then spends 0.1–1 s compiling them. JIT pays off for long analytical
+# queries, which a web application does not run: turn it off for every connection of the app.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("GDAL_LIBRARY_PATH"):
@@ -112,6 +116,19 @@ if os.environ.get("GEOS_LIBRARY_PATH"):
 # --- Background work: a database-backed queue, so nothing but PostGIS is needed to start ---------------
 # `scripts/dev serve` runs `manage.py db_worker` beside the web server; production runs it as a service.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Caches ----------------------------------------------------------------------------------------------
+# "tiles" holds rendered vector tiles, keyed by layer version, so entries never expire by time and are
+# culled by count. Per process here; a deployment with several workers may point it at a shared cache.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "tiles": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dusun-tiles",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+    },
+}
 
 # --- Accounts, passwords, login throttling -----------------------------------------------------------
 AUTH_USER_MODEL = "akun.User"
