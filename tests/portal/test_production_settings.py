@@ -18,7 +18,7 @@ def test_management_commands_run_without_collected_static_files(tmp_path):
         "DUSUN_ALLOW_DEV_SECRET": "1",
         "STATIC_ROOT": str(tmp_path / "static-never-collected"),
     }
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (our own manage.py, no user input)
         [sys.executable, str(ROOT / "manage.py"), "check", "--fail-level", "ERROR"],
         env=env,
         capture_output=True,
