@@ -499,6 +499,9 @@ def create_job(
         raise ImportRefused("too_large", size=filesizeformat(upload.size), limit=filesizeformat(max_import_bytes()))
     if spec.slug == "tutupan-lahan" and snapshot is None and not new_snapshot:
         raise ValidationError(_("Impor tutupan lahan memerlukan potret (tahun dan legenda)."))
+    # Housekeeping without a scheduler: each new upload clears the staging tables and files of imports
+    # abandoned for a week (no periodic task runner is required to deploy).
+    purge_stale_jobs()
     job = ImportJob(
         layer=spec.slug,
         dusun=dusun,

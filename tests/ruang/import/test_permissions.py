@@ -123,3 +123,16 @@ def test_stale_jobs_are_purged(op_client, preview_job):
     assert importer.purge_stale_jobs(days=7) == 1
     preview_job.refresh_from_db()
     assert preview_job.status == "cancelled" and not preview_job.upload
+
+
+def test_a_new_upload_purges_imports_abandoned_for_a_week(op_client, operator, telang, preview_job, tmp_path):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    ImportJob.objects.filter(pk=preview_job.pk).update(updated_at=timezone.now() - timedelta(days=8))
+    upload = SimpleUploadedFile("baru.geojson", b'{"type": "FeatureCollection", "features": []}')
+    importer.create_job(user=operator, dusun=telang, layer="fasilitas", upload=upload)
+    preview_job.refresh_from_db()
+    assert preview_job.status == "cancelled" and not preview_job.upload
