@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "dusun.warga",
     "dusun.ekonomi",
     "dusun.indeks",
+    "dusun.rencana",
+    "dusun.hutan",
+    "dusun.lapangan",
     "dusun.portal",
 ]
 

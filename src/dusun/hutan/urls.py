@@ -1,0 +1,4 @@
+"""URLs of the hutan module."""
+
+app_name = "hutan"
+urlpatterns = []

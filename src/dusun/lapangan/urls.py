@@ -1,0 +1,4 @@
+"""URLs of the lapangan module."""
+
+app_name = "lapangan"
+urlpatterns = []

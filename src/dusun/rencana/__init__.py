@@ -1,0 +1,2 @@
+"""Rencana: problems and potentials, proposals (usulan), musrenbang flow, RPJMDes/RKPDes documents,
+project monitoring."""

@@ -1,0 +1,4 @@
+"""URLs of the rencana module."""
+
+app_name = "rencana"
+urlpatterns = []
