@@ -45,6 +45,10 @@ def test_operator_draws_a_land_cover_polygon_and_saves_it(page, live_server, ref
     from dusun.wilayah.selectors import label_point
 
     operator = make_user("op-telang", "operator", telang)
+    # Before: the village page has no land-cover statistics for this snapshot yet.
+    page.goto(f"{live_server.url}/dusun/{TELANG}/?potret={snapshot.pk}")
+    assert "Kebun karet Pak Udin" not in page.content()
+    assert page.locator("#ruang-tutupan table.data").count() == 0
     log_in(page, live_server, "op-telang", f"/dusun/{TELANG}/peta/sunting/?lapisan=tutupan-lahan&potret={snapshot.pk}")
     page.wait_for_function(EDITOR_READY, timeout=30_000)
 
@@ -90,6 +94,15 @@ def test_operator_draws_a_land_cover_polygon_and_saves_it(page, live_server, ref
     assert "Kebun karet Pak Udin" in item.inner_text() and "ha" in item.inner_text()
     assert "belum disimpan" not in item.inner_text()
     assert page.console_errors == []
+
+    # After: the village page's land-cover statistics show the class with the polygon's geodesic area.
+    page.goto(f"{live_server.url}/dusun/{TELANG}/?potret={snapshot.pk}")
+    rows = page.locator("#ruang-tutupan table.data tbody tr")
+    assert rows.count() == 1
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells[0] == klass.code and klass.name_id in cells[1]
+    shown_ha = float(cells[2].replace(".", "").replace(",", "."))  # Bahasa: 1.234,56
+    assert shown_ha == pytest.approx(float(polygon.area_ha), abs=0.006)
 
 
 def test_operator_of_another_village_is_refused(page, live_server, reference_data, beringin, snapshot):

@@ -242,3 +242,14 @@ def test_per_village_summary_csv(client, demo):
     assert float(upland["hutan_alam_ha"]) == pytest.approx(stats.natural_forest_ha, abs=0.001)
     assert upland["kode_kelas_dominan"] == stats.classes[0].code
     assert client.get(f"/api/v1/dusun/{UPLAND}/villages/").status_code == 404
+
+
+def test_displayed_numbers_are_rounded_not_cut():
+    from django.utils import translation
+
+    from dusun.ruang.templatetags.ruang_tags import number
+
+    with translation.override("id"):
+        assert number(19.686, 2) == "19,69"
+        assert number(1234.96, 1) == "1.235,0"
+        assert number(None) == "—"

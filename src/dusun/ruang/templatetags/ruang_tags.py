@@ -173,7 +173,10 @@ def _fmt(value: float, digits: int = 1) -> str:
     from django.contrib.humanize.templatetags.humanize import intcomma
     from django.utils.formats import number_format
 
-    return intcomma(number_format(value, digits, use_l10n=True)) if value is not None else "—"
+    if value is None:
+        return "—"
+    # Django's number_format cuts a float's decimals instead of rounding them (19.686 → "19,68"): round first.
+    return intcomma(number_format(round(value, digits), digits, use_l10n=True))
 
 
 def _map_config(area: Wilayah, snapshots: list, selected, request) -> dict:
