@@ -684,7 +684,12 @@ def _gdal_messages():
 
     class Collector(logging.Handler):
         def emit(self, record):
-            messages.append(record.getMessage())
+            # GeoDjango passes GDAL's message as bytes ("GDAL_ERROR %d: %s"): decode it, or the operator
+            # reads b'…' in the report.
+            args = record.args
+            if isinstance(args, tuple):
+                args = tuple(a.decode("utf-8", "replace") if isinstance(a, bytes) else a for a in args)
+            messages.append(str(record.msg) % args if args else str(record.msg))
 
     handler = Collector(level=logging.DEBUG)
     gis_logger = logging.getLogger("django.contrib.gis")
