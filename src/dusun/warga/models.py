@@ -325,3 +325,52 @@ class StatRefresh(models.Model):
     class Meta:
         verbose_name = _("pembaruan statistik")
         verbose_name_plural = _("pembaruan statistik")
+
+
+# The attributes a census record carries beyond its keys (KK number, NIK, village, sub-unit, location):
+# what an import compares with the register and writes, in one place so the two cannot drift apart.
+HOUSEHOLD_ATTRIBUTES = [
+    "address",
+    "tenure",
+    "floor",
+    "wall",
+    "roof",
+    "floor_area_m2",
+    "drinking_water",
+    "bathing_water",
+    "toilet",
+    "waste",
+    "lighting",
+    "cooking_fuel",
+    "firewood_source",
+    "phone_signal",
+    "internet",
+    "assets",
+    "land_sawah_ha",
+    "land_kebun_ha",
+    "land_ladang_ha",
+    "land_pekarangan_ha",
+    "land_other_ha",
+    "main_income",
+    "income_sources",
+    "income_bracket",
+    "assistance",
+]
+RESIDENT_ATTRIBUTES = [
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "relationship",
+    "religion",
+    "marital_status",
+    "education",
+    "enrolment",
+    "occupation",
+    "disability",
+    "health_insurance",
+    "bpjs_employment",
+    "citizenship",
+    "groups",
+    "status",
+]

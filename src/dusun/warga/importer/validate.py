@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from dusun.wilayah.models import Jenis, Level, Wilayah
 
 from .. import choices as c
+from ..models import HOUSEHOLD_ATTRIBUTES, RESIDENT_ATTRIBUTES
 from ..nik import NikChecker, classify
 from . import columns as cols
 from . import opensid
@@ -495,51 +496,8 @@ def _existing(sql: str, values: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-HOUSEHOLD_COMPARE = [
-    "address",
-    "tenure",
-    "floor",
-    "wall",
-    "roof",
-    "floor_area_m2",
-    "drinking_water",
-    "bathing_water",
-    "toilet",
-    "waste",
-    "lighting",
-    "cooking_fuel",
-    "firewood_source",
-    "phone_signal",
-    "internet",
-    "assets",
-    "land_sawah_ha",
-    "land_kebun_ha",
-    "land_ladang_ha",
-    "land_pekarangan_ha",
-    "land_other_ha",
-    "main_income",
-    "income_sources",
-    "income_bracket",
-    "assistance",
-]
-RESIDENT_COMPARE = [
-    "name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "relationship",
-    "religion",
-    "marital_status",
-    "education",
-    "enrolment",
-    "occupation",
-    "disability",
-    "health_insurance",
-    "bpjs_employment",
-    "citizenship",
-    "groups",
-    "status",
-]
+HOUSEHOLD_COMPARE = HOUSEHOLD_ATTRIBUTES
+RESIDENT_COMPARE = RESIDENT_ATTRIBUTES
 
 
 def _same(a, b) -> bool:

@@ -13,35 +13,10 @@ from django.utils import timezone
 from dusun.wilayah.models import Level, Wilayah
 
 from .. import choices as c
+from ..models import HOUSEHOLD_ATTRIBUTES, RESIDENT_ATTRIBUTES
 from .validate import CheckResult
 
-HOUSEHOLD_FIELDS = [
-    "address",
-    "tenure",
-    "floor",
-    "wall",
-    "roof",
-    "floor_area_m2",
-    "drinking_water",
-    "bathing_water",
-    "toilet",
-    "waste",
-    "lighting",
-    "cooking_fuel",
-    "firewood_source",
-    "phone_signal",
-    "internet",
-    "assets",
-    "land_sawah_ha",
-    "land_kebun_ha",
-    "land_ladang_ha",
-    "land_pekarangan_ha",
-    "land_other_ha",
-    "main_income",
-    "income_sources",
-    "income_bracket",
-    "assistance",
-]
+HOUSEHOLD_FIELDS = HOUSEHOLD_ATTRIBUTES
 ARRAY_FIELDS = {"assets", "income_sources", "assistance", "groups"}
 NULLABLE = {
     "floor_area_m2",
@@ -54,24 +29,7 @@ NULLABLE = {
     "bpjs_employment",
     "birth_date",
 }
-RESIDENT_FIELDS = [
-    "name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "relationship",
-    "religion",
-    "marital_status",
-    "education",
-    "enrolment",
-    "occupation",
-    "disability",
-    "health_insurance",
-    "bpjs_employment",
-    "citizenship",
-    "groups",
-    "status",
-]
+RESIDENT_FIELDS = RESIDENT_ATTRIBUTES
 DEFAULTS = {"status": c.ResidentStatus.AKTIF, "citizenship": c.Citizenship.WNI}
 STATUS_EVENT = {
     c.ResidentStatus.MENINGGAL: c.EventKind.MENINGGAL,
