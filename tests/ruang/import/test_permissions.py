@@ -136,3 +136,18 @@ def test_a_new_upload_purges_imports_abandoned_for_a_week(op_client, operator, t
     importer.create_job(user=operator, dusun=telang, layer="fasilitas", upload=upload)
     preview_job.refresh_from_db()
     assert preview_job.status == "cancelled" and not preview_job.upload
+
+
+def test_the_purge_command_cleans_abandoned_imports(op_client, preview_job):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    ImportJob.objects.filter(pk=preview_job.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    call_command("purge_stale_imports", verbosity=0)
+    preview_job.refresh_from_db()
+    assert preview_job.status == "preview"  # younger than the default week
+    call_command("purge_stale_imports", "--days", "2", verbosity=0)
+    preview_job.refresh_from_db()
+    assert preview_job.status == "cancelled" and not preview_job.upload
