@@ -38,6 +38,12 @@ def _holds(user, area: Wilayah, roles: set[str]) -> bool:
     return any(a.role in roles and _covers(a.wilayah, area) for a in _assignments(user))
 
 
+def has_role(user, area: Wilayah, role: str) -> bool:
+    """Whether the user holds exactly this role over the area (superusers get no special treatment:
+    workflows that record *who acted as what*, such as the musrenbang, need a real role)."""
+    return _holds(user, area, {role})
+
+
 def scope_roots(user) -> list[Wilayah]:
     """The areas a user's roles are held over (the tops of what they may see)."""
     return [a.wilayah for a in _assignments(user)]
