@@ -1,0 +1,22 @@
+"""Read-only admin views (all writes go through `services`: consistency checks and history)."""
+
+from django.contrib import admin
+
+from .models import Allocation, FactorTable, Payment, Scheme
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(Scheme, ReadOnly)
+admin.site.register(Payment, ReadOnly)
+admin.site.register(Allocation, ReadOnly)
+admin.site.register(FactorTable, ReadOnly)
