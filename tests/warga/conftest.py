@@ -57,3 +57,22 @@ def household_of(db):
         return Household.objects.filter(dusun__kode=kode).order_by("kk_number").first()
 
     return pick
+
+
+@pytest.fixture
+def fake_english(settings, tmp_path):
+    """Install an English catalogue of our own for a few msgids: proves that a text goes through gettext,
+    whatever the shipped catalogue holds."""
+
+    def install(messages: dict[str, str]) -> None:
+        import subprocess
+
+        folder = tmp_path / "locale" / "en" / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        entries = "".join(f'msgid "{k}"\nmsgstr "{v}"\n\n' for k, v in messages.items())
+        po = folder / "django.po"
+        po.write_text(f'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n{entries}', encoding="utf-8")
+        subprocess.run(["msgfmt", "-o", str(folder / "django.mo"), str(po)], check=True)  # noqa: S603, S607
+        settings.LOCALE_PATHS = [tmp_path / "locale", *settings.LOCALE_PATHS]
+
+    return install

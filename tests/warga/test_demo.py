@@ -11,6 +11,8 @@ from dusun.warga.models import Household, Resident, ResidentEvent
 from dusun.warga.nik import NikChecker, is_demo_number
 from dusun.wilayah.models import Level, Wilayah
 
+from .conftest import TELANG
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_census")]
 
 
@@ -59,3 +61,19 @@ def test_removal_takes_everything_demo_and_nothing_else(reference_data):
     assert not Wilayah.objects.filter(level=Level.SUBUNIT, sumber=demo.DEMO_SOURCE).exists()
     assert not Enterprise.objects.exists() and not Budget.objects.exists() and not DusunCommodity.objects.exists()
     assert Household.objects.filter(pk=real.pk).exists()
+
+
+def test_pages_showing_the_census_say_when_it_is_demo_data(client):
+    from django.urls import reverse
+
+    note = "sensus demo sintetis"
+    for url in (
+        reverse("warga:statistik_dusun", args=[TELANG]),
+        reverse("warga:statistik_kecamatan", args=["15.08.14"]),
+        reverse("portal:village", args=[TELANG]),
+    ):
+        body = client.get(url).content.decode()
+        assert note in body, url
+    elsewhere = Wilayah.objects.villages().exclude(kode__startswith="15.08.14.").order_by("kode").first()
+    assert note not in client.get(reverse("warga:statistik_dusun", args=[elsewhere.kode])).content.decode()
+    assert note not in client.get(reverse("portal:village", args=[elsewhere.kode])).content.decode()

@@ -75,3 +75,53 @@ def test_birth_is_checked_like_an_imported_row(client, users, family):
     assert response.status_code == 302
     baby = Resident.objects.get(name="Bayi Riwayat")
     assert baby.events.get().kind == "lahir" and baby.events.get().date == born
+
+
+def test_moving_in_from_another_village_works_once_the_origin_records_pindah_keluar(users, family):
+    """The documented flow: village A records "pindah keluar", then village B adds the person. A keeps its
+    row with the dated event; B gets its own row; NIK stays unique among active residents."""
+    from .conftest import BERINGIN
+
+    origin_household, person = family  # lives in Sungai Telang (op_a)
+    beringin = Wilayah.objects.get(kode=BERINGIN)
+    target = Household.objects.create(dusun=beringin, kk_number=kk_for(3100))
+    data = {
+        "nik": person.nik,
+        "name": person.name,
+        "sex": "L",
+        "birth_date": person.birth_date,
+        "relationship": "kepala",
+    }
+
+    with pytest.raises(ValidationError, match="pindah keluar"):
+        services.add_member(users["op_b"], target, "pindah_datang", dict(data))
+    services.record_departure(users["op_a"], person, "pindah_keluar", dt.date(2026, 2, 1))
+    moved = services.add_member(users["op_b"], target, "pindah_datang", {**data, "event_date": dt.date(2026, 2, 3)})
+
+    person.refresh_from_db()
+    assert (person.status, person.dusun.kode, person.household) == ("pindah", TELANG, origin_household)
+    assert person.events.get().kind == "pindah_keluar"
+    assert moved.pk != person.pk and (moved.status, moved.dusun, moved.household) == ("aktif", beringin, target)
+    assert moved.events.get().kind == "pindah_datang"
+    assert Resident.objects.filter(nik=person.nik, status="aktif").count() == 1
+    # Once active in Beringin, Sungai Telang cannot take the person back without a new departure.
+    with pytest.raises(ValidationError, match="pindah keluar"):
+        services.add_member(users["op_a"], origin_household, "pindah_datang", dict(data))
+    # Moving back after Beringin records the departure reactivates Sungai Telang's own row (one per village).
+    services.record_departure(users["op_b"], moved, "pindah_keluar", dt.date(2026, 3, 1))
+    back = services.add_member(users["op_a"], origin_household, "pindah_datang", dict(data))
+    assert back.pk == person.pk and back.status == "aktif"
+    assert list(back.events.order_by("date").values_list("kind", flat=True)) == ["pindah_keluar", "pindah_datang"]
+
+
+def test_a_deceased_persons_nik_and_births_with_a_known_nik_are_refused(users, family):
+    from .conftest import BERINGIN
+
+    _household, person = family
+    services.record_departure(users["op_a"], person, "meninggal", dt.date(2026, 1, 2))
+    target = Household.objects.create(dusun=Wilayah.objects.get(kode=BERINGIN), kk_number=kk_for(3101))
+    data = {"nik": person.nik, "name": "Lain", "sex": "L", "birth_date": person.birth_date, "relationship": "kepala"}
+    with pytest.raises(ValidationError, match="meninggal"):
+        services.add_member(users["op_b"], target, "pindah_datang", dict(data))
+    with pytest.raises(ValidationError, match="NIK baru"):
+        services.add_member(users["op_b"], target, "lahir", dict(data))

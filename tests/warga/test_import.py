@@ -474,3 +474,29 @@ def test_commit_is_all_or_nothing_and_logs_no_personal_data(
     assert job.status == CensusImport.Status.FAILED and "tidak ada data yang berubah" in job.message
     assert register_state() == before
     assert residents[0]["NIK"] not in caplog.text and "RuntimeError" in caplog.text
+
+
+def test_import_takes_a_person_who_moved_out_of_another_village(users, elsewhere, django_capture_on_commit_callbacks):
+    """Village A records "pindah keluar", then village B's import brings the person in (a new row in B,
+    A keeps its row and event); while the person is still active in A, the import refuses the row."""
+    person = elsewhere.members.get()
+    household, people = family(60, size=1)
+    people[0].update(NIK=person.nik, **{"Tanggal Lahir": person.birth_date.strftime("%d-%m-%Y")})
+    content = workbook([household], people)
+
+    refused = run_import(users["op_a"], content, capture=django_capture_on_commit_callbacks)
+    assert "nik_other_area" in {i["code"] for i in refused.report["issues"]}
+    assert "pindah keluar" in next(i["message"] for i in refused.report["issues"] if i["code"] == "nik_other_area")
+
+    services.record_departure(users["op_b"], person, "pindah_keluar", dt.date(2026, 2, 1))
+    job = run_import(users["op_a"], content, capture=django_capture_on_commit_callbacks, commit=True)
+    assert job.status == CensusImport.Status.DONE, job.report
+    assert job.report["summary"]["residents"]["new"] == 1
+    person.refresh_from_db()
+    assert (person.status, person.dusun.kode) == ("pindah", "15.08.14.2008")
+    arrived = Resident.objects.get(nik=person.nik, status="aktif")
+    assert arrived.dusun.kode == TELANG and arrived.events.get().kind == "pindah_datang"
+
+    # Re-importing the same file changes nothing.
+    again = run_import(users["op_a"], content, capture=django_capture_on_commit_callbacks)
+    assert again.report["summary"]["residents"]["unchanged"] == 1

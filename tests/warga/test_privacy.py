@@ -296,3 +296,34 @@ def test_login_page_is_used_for_anonymous_visitors(client):
     response = client.get(reverse("warga:households", args=[TELANG]))
     assert response.status_code == 302 and reverse("akun:login") in response["Location"]
     assert PASSWORD  # users log in with it in the browser test
+
+
+def test_verification_list_and_access_log_show_labels_not_codes(client, users):
+    client.force_login(users["camat"])
+    body = client.get(reverse("warga:households", args=[BERINGIN])).content.decode()
+    cells = re.findall(r"<td>([^<]*)</td>", body)
+    codes = {"pln_meteran", "sumur_terlindung", "sumur_bor", "semen", "seng", "sendiri", "kayu"}
+    assert not codes & set(cells), codes & set(cells)
+    assert any(cell.startswith("Listrik PLN") for cell in cells)
+
+    client.force_login(users["op_a"])
+    client.get(reverse("warga:households", args=[TELANG]))
+    client.force_login(users["admin"])
+    audit = client.get(reverse("warga:audit")).content.decode()
+    assert "<td>Keluarga</td>" in audit and "warga.household" not in audit
+
+
+def test_demo_badges_are_translated(client, users, settings, fake_english):
+    fake_english({"demo": "DEMO-EN"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(users["op_a"])
+    household = Household.objects.filter(dusun__kode=TELANG, is_demo=True).order_by("kk_number").first()
+    resident = household.members.first()
+    for url in (
+        reverse("warga:households", args=[TELANG]),
+        reverse("warga:household", args=[household.uuid]),
+        reverse("warga:resident", args=[resident.uuid]),
+        reverse("ekonomi:dusun", args=[TELANG]),
+    ):
+        body = client.get(url).content.decode()
+        assert 'class="demo-badge">DEMO-EN<' in body and 'class="demo-badge">demo<' not in body, url

@@ -174,3 +174,36 @@ def test_idm_census_facts_are_aggregates():
     assert facts["population"] == active.count()
     assert facts["bpjs"] == active.filter(Q(health_insurance__in=["pbi", "pbi_daerah", "mandiri"])).count()
     assert facts["toilet_majority"] in {"sendiri", "bersama", "umum", "tidak_ada"}
+
+
+def _xlsx_values(content: bytes) -> list:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
+
+
+def test_scoped_user_can_get_the_public_version_equal_to_what_anonymous_users_get(client, users):
+    from dusun.warga.views import _as_json
+
+    page_url = reverse("warga:statistik_dusun", args=[TELANG])
+    xlsx_url = reverse("warga:statistik_dusun_xlsx", args=[TELANG])
+    anonymous_page = client.get(page_url, {"sex": "P"})
+    anonymous_xlsx = client.get(xlsx_url, {"sex": "P"})
+    assert "Versi publik" not in anonymous_page.content.decode()
+
+    client.force_login(users["op_a"])
+    exact = client.get(page_url, {"sex": "P", "umur": "2"})
+    assert exact.context["stats"].exact
+    body = exact.content.decode()
+    assert "Versi publik" in body and "publik=1" in body
+    public = client.get(page_url, {"sex": "P", "publik": "1"})
+    assert not public.context["stats"].exact
+    assert _as_json(public.context["stats"]) == _as_json(anonymous_page.context["stats"])
+    assert 'name="publik" value="1"' in public.content.decode()  # the filters keep the public version
+    assert "Angka persis (internal)" in public.content.decode()
+    public_xlsx = client.get(xlsx_url, {"sex": "P", "publik": "1"})
+    assert _xlsx_values(public_xlsx.content) == _xlsx_values(anonymous_xlsx.content)
+    assert _xlsx_values(client.get(xlsx_url, {"sex": "P"}).content) != _xlsx_values(anonymous_xlsx.content)

@@ -136,7 +136,10 @@ class Resident(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     dusun = models.ForeignKey("wilayah.Wilayah", on_delete=models.PROTECT, related_name="+")
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[sixteen_digits])
+    # Unique among *active* residents only: a person who moves out stays in the old village's register
+    # (status "pindah", with the dated event) and gets a row in the new one. One row per person and
+    # village: moving back reactivates the village's earlier row.
+    nik = models.CharField(_("NIK"), max_length=16, db_index=True, validators=[sixteen_digits])
     name = models.CharField(_("nama lengkap"), max_length=120)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=c.Sex.choices)
     birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True)
@@ -173,6 +176,19 @@ class Resident(models.Model):
             models.Index(fields=["household"], name="warga_resident_household"),
             models.Index(fields=["dusun", "status"], name="warga_resident_dusun_status"),
             models.Index(fields=["is_demo"], name="warga_resident_demo"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=models.Q(status="aktif"),
+                name="warga_resident_nik_active_unique",
+                violation_error_message=_("NIK ini sudah terdaftar sebagai penduduk aktif."),
+            ),
+            models.UniqueConstraint(
+                fields=["nik", "dusun"],
+                name="warga_resident_nik_dusun_unique",
+                violation_error_message=_("NIK ini sudah terdaftar di desa ini."),
+            ),
         ]
 
     def __str__(self) -> str:

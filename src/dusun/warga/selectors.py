@@ -144,13 +144,15 @@ def masked_households(user, dusun: Wilayah, page: int = 1):
     )
     paginator = Paginator(rows, PAGE_SIZE)
     page_obj = paginator.get_page(page)
+    shown = ("floor", "wall", "roof", "drinking_water", "toilet", "lighting")
+    labels = {k: {code: str(label) for code, label in Household._meta.get_field(k).flatchoices} for k in shown}
     page_obj.object_list = [
         MaskedHousehold(
             uuid="",
             kk_masked=mask(row["kk_number"]),
             subunit=row["subunit__nama"] or "",
             active_members=row["active_members"],
-            attributes={k: row[k] for k in ("floor", "wall", "roof", "drinking_water", "toilet", "lighting")},
+            attributes={k: labels[k].get(row[k], row[k]) for k in shown},  # labels, never the stored codes
         )
         for row in page_obj.object_list
     ]
@@ -317,6 +319,7 @@ class Statistics:
     households: Cell
     pyramid: list[dict]
     tables: list[StatTable]
+    demo: bool = False  # the area's census holds synthetic demo households (said on every page showing it)
 
     def table(self, code: str) -> StatTable | None:
         return next((t for t in self.tables if t.code == code), None)
@@ -370,6 +373,13 @@ def _assemble(area, exact, sex, age_group, subunit, lookup, measures) -> Statist
     )
 
 
+def census_is_demo(area: Wilayah) -> bool:
+    """Whether the census of an area (a village, or any village within it) holds synthetic demo data.
+    Not personal: only a flag, for the note on the pages that show the numbers."""
+    within = Q(dusun=area) if area.level == Level.DESA else Q(dusun__kode__startswith=area.kode + ".")
+    return Household.objects.filter(within, is_demo=True).exists()
+
+
 def public_statistics(area: Wilayah, sex: str = "") -> Statistics:
     """What anyone may see: the suppressed cells of a dusun, kecamatan or kabupaten (sex filter only)."""
     rows = (
@@ -386,7 +396,9 @@ def public_statistics(area: Wilayah, sex: str = "") -> Statistics:
     def lookup(dim, cat, s, band):
         return cells.get((dim, cat, s, band), Cell(0))
 
-    return _assemble(area, False, sex, None, None, lookup, measures)
+    stats = _assemble(area, False, sex, None, None, lookup, measures)
+    stats.demo = census_is_demo(area)
+    return stats
 
 
 def can_see_exact(user, area: Wilayah) -> bool:
@@ -434,7 +446,9 @@ def exact_statistics(user, area: Wilayah, sex: str = "", age_group: int | None =
     def lookup(dim, cat, s, band):
         return Cell(sums.get((dim, cat, s, band), 0))
 
-    return _assemble(area, True, sex, age_group, subunit, lookup, measures)
+    stats = _assemble(area, True, sex, age_group, subunit, lookup, measures)
+    stats.demo = census_is_demo(area)
+    return stats
 
 
 def idm_census_facts(dusun: Wilayah) -> dict:

@@ -268,6 +268,36 @@ def record_departure(user, resident: Resident, kind: str, date: dt.date, note: s
     return event
 
 
+def _earlier_row(nik: str, dusun: Wilayah, kind: str) -> Resident | None:
+    """Whether a NIK may join the register of `dusun`; returns the village's own earlier row, if any.
+
+    NIK is unique among active residents only: a person recorded as moved out (or missing) elsewhere may
+    move in here, and their old village keeps its row with the dated event."""
+    rows = list(Resident.objects.select_for_update().filter(nik=nik))
+    if not rows:
+        return None
+    if kind == c.EventKind.LAHIR:
+        raise ValidationError(
+            {"nik": _("NIK ini sudah terdaftar; bayi baru lahir mendapat NIK baru. Periksa NIK-nya.")}
+        )
+    if any(r.status == c.ResidentStatus.AKTIF and r.dusun_id == dusun.pk for r in rows):
+        raise ValidationError(
+            {"nik": _("NIK ini sudah terdaftar sebagai penduduk aktif di sini; cari orangnya di daftar.")}
+        )
+    if any(r.status == c.ResidentStatus.AKTIF for r in rows):
+        raise ValidationError(
+            {
+                "nik": _(
+                    "NIK ini masih terdaftar sebagai penduduk aktif di desa lain. Minta operator desa asal "
+                    "mencatat pindah keluar dulu, lalu tambahkan lagi di sini."
+                )
+            }
+        )
+    if any(r.status == c.ResidentStatus.MENINGGAL for r in rows):
+        raise ValidationError({"nik": _("NIK ini tercatat milik orang yang sudah meninggal; periksa NIK-nya.")})
+    return next((r for r in rows if r.dusun_id == dusun.pk), None)
+
+
 @transaction.atomic
 def add_member(user, household: Household, kind: str, data: dict, request=None) -> Resident:
     """A birth or a person moving in: a new resident of the household, checked like an imported row."""
@@ -294,25 +324,23 @@ def add_member(user, household: Household, kind: str, data: dict, request=None) 
         raise ValidationError({"sex": _("Jenis kelamin tidak cocok dengan NIK (perempuan: tanggal + 40).")})
     if decoded.demo and not household.is_demo:
         raise ValidationError({"nik": _("NIK berpola data demo tidak boleh dipakai untuk data nyata.")})
-    if Resident.objects.filter(nik=nik).exists():
-        raise ValidationError(
-            {
-                "nik": _(
-                    "NIK ini sudah terdaftar. Bila orangnya pindah dari desa lain, desa "
-                    "asal mencatat pindah keluar dulu."
-                )
-            }
-        )
+    earlier = _earlier_row(nik, household.dusun, kind)
     event_date = data.get("event_date") or (born if kind == c.EventKind.LAHIR else timezone.localdate())
     if event_date > timezone.localdate():
         raise ValidationError({"event_date": _("Tanggal peristiwa tidak boleh di masa depan.")})
-    resident = Resident(
-        household=household,
-        dusun=household.dusun,
-        nik=nik,
-        is_demo=household.is_demo,
-        **{k: v for k, v in data.items() if k not in ("nik", "event_date", "note")},
-    )
+    attributes = {k: v for k, v in data.items() if k not in ("nik", "event_date", "note")}
+    if earlier is not None:
+        # The person lived here before and moved away: the village's own row comes back to life, so the
+        # village keeps one row per person with all its events.
+        resident = earlier
+        for field, value in attributes.items():
+            setattr(resident, field, value)
+        resident.household = household
+        resident.status = c.ResidentStatus.AKTIF
+    else:
+        resident = Resident(
+            household=household, dusun=household.dusun, nik=nik, is_demo=household.is_demo, **attributes
+        )
     resident.full_clean()
     resident.save()
     ResidentEvent.objects.create(

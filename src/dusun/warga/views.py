@@ -383,7 +383,8 @@ LEVELS = {"dusun": Level.DESA, "kecamatan": Level.KECAMATAN, "kabupaten": Level.
 
 def _statistics(request: HttpRequest, level: str, kode: str):
     area = selectors.get_area(kode, (LEVELS[level],))
-    exact = selectors.can_see_exact(request.user, area)
+    # `?publik=1`: a scoped user asks for the version everyone sees (suppressed), e.g. for an open report.
+    exact = selectors.can_see_exact(request.user, area) and not _wants_public(request)
     subunits = selectors.subunits_of(area) if exact and area.level == Level.DESA else []
     form = StatsFilterForm(request.GET or None, subunits=subunits, exact=exact)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -396,11 +397,29 @@ def _statistics(request: HttpRequest, level: str, kode: str):
     return area, stats, form
 
 
+def _wants_public(request: HttpRequest) -> bool:
+    return request.GET.get("publik") == "1"
+
+
+def _statistics_variants(request: HttpRequest, area) -> dict:
+    """Links between the exact and the public version, for users who may see both."""
+    if not selectors.can_see_exact(request.user, area):
+        return {}
+    query = request.GET.copy()
+    query.pop("publik", None)
+    exact_query = query.urlencode()
+    for name in ("umur", "sub"):  # filters the public version does not have
+        query.pop(name, None)
+    query["publik"] = "1"
+    return {"public_query": query.urlencode(), "exact_query": exact_query, "is_public_variant": _wants_public(request)}
+
+
 @require_GET
 def statistics_page(request: HttpRequest, level: str, kode: str) -> HttpResponse:
     area, stats, form = _statistics(request, level, kode)
     for table in stats.tables:
         table.chart = charts.bar_chart(table.rows)
+    variants = _statistics_variants(request, area)
     response = render(
         request,
         "warga/statistics.html",
@@ -412,9 +431,10 @@ def statistics_page(request: HttpRequest, level: str, kode: str) -> HttpResponse
             "pyramid": charts.pyramid(stats.pyramid),
             "query": request.GET.urlencode(),
             "api_url": reverse(f"warga:api_statistik_{level}", kwargs={"kode": area.kode}),
+            "variants": variants,
         },
     )
-    if stats.exact:
+    if stats.exact or variants:  # the public variant as seen by a scoped user links to the exact one
         add_never_cache_headers(response)
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex, nofollow"

@@ -820,15 +820,16 @@ def _check_rows(area, household_rows, resident_rows, result: CheckResult, parser
             "SELECT kk_number, id, dusun_id FROM warga_household WHERE kk_number = ANY(%s)", file_kks
         )
     }
-    db_residents = {
-        n: (dusun_id, kk)
-        for n, dusun_id, kk in _existing(
-            "SELECT r.nik, r.dusun_id, h.kk_number FROM warga_resident r JOIN "
-            "warga_household h ON h.id = r.household_id "
-            "WHERE r.nik = ANY(%s)",
-            sorted(seen_nik),
-        )
-    }
+    # A NIK may have several rows: one per village it lived in (NIK is unique among active residents only).
+    db_rows: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for n, dusun_id, kk, status in _existing(
+        "SELECT r.nik, r.dusun_id, h.kk_number, r.status FROM warga_resident r JOIN "
+        "warga_household h ON h.id = r.household_id "
+        "WHERE r.nik = ANY(%s)",
+        sorted(seen_nik),
+    ):
+        db_rows[n].append((dusun_id, kk, status))
+    db_residents: dict[tuple[str, int], tuple[int, str]] = {}  # (NIK, village) → (village, KK) of rows updated
     for kk, row in list(result.households.items()):
         found = db_households.get(kk)
         if found and found[1] != row["dusun_id"]:
@@ -877,14 +878,36 @@ def _check_rows(area, household_rows, resident_rows, result: CheckResult, parser
             continue
         if kk:
             row["dusun_id"] = area_of_kk[kk]
-        if value and value in db_residents and db_residents[value][0] != row.get("dusun_id"):
+        if not value or value not in db_rows:
+            continue
+        here = next((r for r in db_rows[value] if r[0] == row.get("dusun_id")), None)
+        elsewhere = [r for r in db_rows[value] if r[0] != row.get("dusun_id")]
+        if here is not None:
+            db_residents[(value, here[0])] = (here[0], here[1])
+        # The status the row will have: the file's, else the stored one here, else "aktif" (a new row).
+        status = row.get("status") if "status" in result.resident_fields else (here[2] if here else "")
+        if (status or c.ResidentStatus.AKTIF) != c.ResidentStatus.AKTIF:
+            continue
+        if any(r[2] == c.ResidentStatus.AKTIF for r in elsewhere):
             # Which village is not said: the operator may not see other villages' registers.
             report.add(
                 R,
                 number,
                 "NIK",
                 "nik_other_area",
-                _("NIK ini sudah terdaftar di desa lain; minta operator desa itu mencatat pindah keluar lebih dulu"),
+                _(
+                    "NIK ini masih terdaftar sebagai penduduk aktif di desa lain; minta operator desa itu "
+                    "mencatat pindah keluar lebih dulu, lalu impor lagi"
+                ),
+            )
+            row["_ok"] = False
+        elif here is None and any(r[2] == c.ResidentStatus.MENINGGAL for r in elsewhere):
+            report.add(
+                R,
+                number,
+                "NIK",
+                "nik_deceased",
+                _("NIK ini tercatat milik orang yang sudah meninggal di desa lain; periksa NIK-nya"),
             )
             row["_ok"] = False
 
@@ -959,9 +982,13 @@ def _summarise(result: CheckResult, db_households, db_residents, household_rows,
     stored_h = _existing_values(
         "warga_household", "kk_number", h_fields, [k for k in result.households if k in db_households]
     )
-    stored_r = _existing_values(
-        "warga_resident", "nik", r_fields, [r["nik"] for r in result.residents if r["nik"] in db_residents]
-    )
+    stored_r = {}
+    if r_fields and db_residents:
+        sql = f"SELECT nik, dusun_id, {', '.join(r_fields)} FROM warga_resident WHERE nik = ANY(%s)"  # noqa: S608 (fixed names)
+        stored_r = {
+            (row[0], row[1]): dict(zip(r_fields, row[2:], strict=True))
+            for row in _existing(sql, sorted({n for n, _d in db_residents}))
+        }
     h = Counter()
     for kk, row in result.households.items():
         if kk not in db_households:
@@ -972,16 +999,15 @@ def _summarise(result: CheckResult, db_households, db_residents, household_rows,
             h["updated"] += 1
     r = Counter()
     for row in result.residents:
-        if row["nik"] not in db_residents:
+        key = (row["nik"], row.get("dusun_id"))
+        if key not in db_residents:
             r["new"] += 1
         elif (
             all(
-                _same(
-                    row.get(f, "" if f not in ("birth_date", "bpjs_employment") else None), stored_r[row["nik"]].get(f)
-                )
+                _same(row.get(f, "" if f not in ("birth_date", "bpjs_employment") else None), stored_r[key].get(f))
                 for f in r_fields
             )
-            and db_residents[row["nik"]][1] == row["kk_number"]
+            and db_residents[key][1] == row["kk_number"]
         ):
             r["unchanged"] += 1
         else:

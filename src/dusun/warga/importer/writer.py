@@ -1,6 +1,7 @@
 """Committing a checked census: staged with COPY, merged with one INSERT … ON CONFLICT per table.
 
-Idempotent by design: a household is matched by its KK number and a person by NIK; a row equal to what
+Idempotent by design: a household is matched by its KK number and a person by NIK within the village
+(a person who moved away keeps their row in the old village, see `Resident.nik`); a row equal to what
 is stored is not touched (`IS DISTINCT FROM`), so importing the same file twice changes nothing the
 second time. Columns absent from the file are left as stored. Must run inside a transaction
 (`services.commit_import` holds one), so any failure leaves the register as it was.
@@ -140,7 +141,7 @@ def write(result: CheckResult, *, user, is_demo: bool, note: str) -> dict:
 
         # Residents --------------------------------------------------------------------------------------
         cursor.execute(
-            f"CREATE TEMP TABLE tmp_resident ON COMMIT DROP AS SELECT r.nik, h.kk_number, "  # noqa: S608 (identifiers from fixed lists in this module)
+            f"CREATE TEMP TABLE tmp_resident ON COMMIT DROP AS SELECT r.nik, r.dusun_id, h.kk_number, "  # noqa: S608 (identifiers from fixed lists in this module)
             f"{', '.join('r.' + f for f in RESIDENT_FIELDS)} "
             f"FROM warga_resident r JOIN warga_household h ON h.id = r.household_id WITH NO DATA"
         )
@@ -158,8 +159,11 @@ def write(result: CheckResult, *, user, is_demo: bool, note: str) -> dict:
             ),
         )
         cursor.execute(
-            "CREATE TEMP TABLE tmp_before ON COMMIT DROP AS "
-            "SELECT r.id, r.nik, r.status, r.household_id FROM warga_resident r JOIN tmp_resident t ON t.nik = r.nik"
+            "UPDATE tmp_resident t SET dusun_id = h.dusun_id FROM warga_household h WHERE h.kk_number = t.kk_number"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE tmp_before ON COMMIT DROP AS SELECT r.id, r.nik, r.dusun_id, r.status, r.household_id "
+            "FROM warga_resident r JOIN tmp_resident t ON t.nik = r.nik AND t.dusun_id = r.dusun_id"
         )
         updatable = [*r_present, "household_id"]
         cursor.execute(
@@ -169,7 +173,7 @@ def write(result: CheckResult, *, user, is_demo: bool, note: str) -> dict:
             SELECT gen_random_uuid(), h.id, h.dusun_id, t.nik, {", ".join("t." + f for f in RESIDENT_FIELDS)},
                    %(demo)s, %(now)s, %(now)s
             FROM tmp_resident t JOIN warga_household h ON h.kk_number = t.kk_number
-            ON CONFLICT (nik) DO UPDATE SET {", ".join(f"{f} = EXCLUDED.{f}" for f in updatable)},
+            ON CONFLICT (nik, dusun_id) DO UPDATE SET {", ".join(f"{f} = EXCLUDED.{f}" for f in updatable)},
                                             updated_at = EXCLUDED.updated_at
             WHERE warga_resident.dusun_id = EXCLUDED.dusun_id
               AND ({", ".join(f"warga_resident.{f}" for f in updatable)}) IS DISTINCT FROM
@@ -181,11 +185,13 @@ def write(result: CheckResult, *, user, is_demo: bool, note: str) -> dict:
         flags = [row[0] for row in cursor.fetchall()]
         counts["residents_new"], counts["residents_updated"] = flags.count(True), flags.count(False)
         cursor.execute(
-            "SELECT count(*) FROM tmp_resident t JOIN warga_resident r ON r.nik = t.nik "
-            "JOIN warga_household h ON h.kk_number = t.kk_number WHERE r.household_id <> h.id"
+            "SELECT count(*) FROM tmp_resident t JOIN warga_household h ON h.kk_number = t.kk_number "
+            "LEFT JOIN warga_resident r ON r.nik = t.nik AND r.dusun_id = h.dusun_id "
+            "WHERE r.id IS NULL OR r.household_id <> h.id"
         )
         if cursor.fetchone()[0]:
-            # A person registered in another village meanwhile (the check ran earlier): refuse it all.
+            # A row that could not be written as checked (the register changed meanwhile): refuse it all.
+            # A person still active in another village fails earlier, on the unique index of active NIKs.
             raise ValueError("conflict: resident belongs to another village")
 
         # The register keeps history: a first registration, or a change of status, is a dated event.
@@ -195,10 +201,13 @@ def write(result: CheckResult, *, user, is_demo: bool, note: str) -> dict:
             INSERT INTO warga_residentevent (uuid, resident_id, household_id, dusun_id, kind, date, note, is_demo,
                                              created_by_id, created_at)
             SELECT gen_random_uuid(), r.id, r.household_id, r.dusun_id,
-                   CASE WHEN b.id IS NULL AND r.status = 'aktif' THEN 'pendataan' ELSE {event_kinds} END,
+                   CASE WHEN b.id IS NULL AND r.status = 'aktif' AND NOT EXISTS (
+                            SELECT 1 FROM warga_resident o WHERE o.nik = r.nik AND o.id <> r.id
+                        ) THEN 'pendataan'
+                        ELSE {event_kinds} END,
                    %(today)s, %(note)s, %(demo)s, %(user)s, %(now)s
-            FROM tmp_resident t JOIN warga_resident r ON r.nik = t.nik
-            LEFT JOIN tmp_before b ON b.nik = t.nik
+            FROM tmp_resident t JOIN warga_resident r ON r.nik = t.nik AND r.dusun_id = t.dusun_id
+            LEFT JOIN tmp_before b ON b.nik = t.nik AND b.dusun_id = t.dusun_id
             WHERE b.id IS NULL OR b.status <> r.status
             """,  # noqa: S608 (event kinds come from the fixed mapping above)
             {"today": today, "note": note[:300], "demo": is_demo, "user": user_id, "now": now},
