@@ -131,3 +131,81 @@ def test_manage_page_requires_scope(client, operator):
     )
     assert response.status_code == 302
     assert "Pasar Kalangan Telang" in client.get(reverse("ekonomi:dusun", args=[TELANG])).content.decode()
+
+
+def _budget(operator, telang):
+    services.save_budget_line(
+        operator, telang, year=2026, kind="pendapatan", code="dana_desa", planned=Decimal("900"), realised=None
+    )
+    services.save_budget_line(
+        operator, telang, year=2026, kind="belanja", code="2", planned=Decimal("600"), realised=Decimal("100")
+    )
+
+
+def test_enterprises_show_labels_and_their_active_flag_can_be_set(client, operator):
+    client.force_login(operator)
+    response = client.post(
+        reverse("ekonomi:manage", args=[TELANG]),
+        {
+            "form": "usaha",
+            "usaha-name": "Koperasi Simpan Pinjam Telang",
+            "usaha-kind": "koperasi",
+            "usaha-sector": "simpan_pinjam",
+            # "usaha-active" left unticked: the cooperative has stopped
+        },
+    )
+    assert response.status_code == 302
+    assert Enterprise.objects.get(name="Koperasi Simpan Pinjam Telang").active is False
+    services.save_enterprise(
+        operator, Wilayah.objects.get(kode=TELANG), name="BUMDes Maju", kind="bumdes", sector="air_listrik"
+    )
+    client.logout()
+    page = client.get(reverse("ekonomi:dusun", args=[TELANG])).content.decode()
+    for label in ("Koperasi", "Simpan pinjam", "BUMDes", "Air bersih/listrik desa"):
+        assert f"<td>{label}</td>" in page, label
+    for code in ("simpan_pinjam", "air_listrik", "<td>koperasi</td>", "<td>bumdes</td>"):
+        assert code not in page, code
+    assert page.count("<td>tidak</td>") == 1 and page.count("<td>ya</td>") == 1
+
+
+def test_manage_tables_have_column_headers(client, operator):
+    telang = Wilayah.objects.get(kode=TELANG)
+    _budget(operator, telang)
+    services.save_enterprise(operator, telang, name="Warung Telang", kind="umkm", sector="perdagangan")
+    client.force_login(operator)
+    page = client.get(reverse("ekonomi:manage", args=[TELANG])).content.decode()
+    stored = page[page.index("Data tersimpan") :]
+    assert stored.count("<table") == stored.count("<thead>") == 2
+    assert '<th scope="col" class="num">Anggaran (Rp)</th>' in stored and '<th scope="col">Sektor</th>' in stored
+    assert "<td>Perdagangan/toko</td>" in stored
+
+
+def test_chart_titles_are_translated_and_area_page_uses_the_village_word(client, operator, settings):
+    telang = Wilayah.objects.get(kode=TELANG)
+    _budget(operator, telang)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (reverse("ekonomi:dusun", args=[TELANG]), reverse("ekonomi:kecamatan", args=["15.08.14"])):
+        body = client.get(url).content.decode()
+        assert 'aria-label="Revenue"' in body and 'aria-label="Expenditure"' in body, url
+        assert 'aria-label="Pendapatan"' not in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    settings.DUSUN_VILLAGE_WORD = "Kampung"
+    body = client.get(reverse("ekonomi:kecamatan", args=["15.08.14"])).content.decode()
+    assert "jumlah seluruh kampung" in body and "1 dari 9 kampung" in body and '<th class="num">Kampung</th>' in body
+    assert "seluruh desa" not in body and " desa sudah mengisi" not in body
+
+
+def test_years_are_not_printed_with_a_thousands_separator(client, operator):
+    telang = Wilayah.objects.get(kode=TELANG)
+    _budget(operator, telang)
+    services.save_budget_line(
+        operator, telang, year=2025, kind="pendapatan", code="dana_desa", planned=Decimal("800"), realised=None
+    )
+    client.force_login(operator)
+    for url in (
+        reverse("ekonomi:dusun", args=[TELANG]),
+        reverse("ekonomi:manage", args=[TELANG]),
+        reverse("ekonomi:kecamatan", args=["15.08.14"]),
+    ):
+        body = client.get(url).content.decode()
+        assert "2.026" not in body and "2.025" not in body and "APBDes 2026" in body, url

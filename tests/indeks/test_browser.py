@@ -34,7 +34,7 @@ def test_operator_fills_the_questionnaire_and_the_kabupaten_chart_updates(page, 
     page.fill("#id_password", "rahasia-sekali-123")
     page.click("form.form button[type=submit]")
     page.wait_for_url(f"**/indeks/dusun/{VILLAGE}/")
-    page.fill("#tahun", str(year))
+    page.select_option("#tahun", str(year))  # only years the definition covers are offered
     page.click("text=Mulai mengisi skor")
     page.wait_for_url(f"**/indeks/dusun/{VILLAGE}/{year}/isi/")
 

@@ -3,6 +3,8 @@
 import re
 from io import BytesIO
 
+import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from dusun.indeks import services
@@ -135,3 +137,65 @@ def test_every_official_year_page_renders(client, idm):
     for kode, year, _payload in raw_records():
         html = client.get(f"/indeks/dusun/{kode}/{year}/").content.decode()
         assert re.search(r'id="idm-status"><span class="status"', html), (kode, year)
+
+
+def test_editors_can_start_only_years_the_definition_covers(client, idm, users):
+    import datetime as dt
+
+    from django.contrib.messages import get_messages
+
+    this_year = dt.date.today().year
+    client.force_login(users["other_operator"])  # Sungai Telang: no result yet
+    empty = client.get("/indeks/dusun/15.08.14.2009/").content.decode()
+    options = [int(y) for y in re.findall(r'<option value="(\d{4})"', empty)]
+    assert options and min(options) == idm.first_year == 2016 and 2015 not in options
+    assert max(options) == this_year + 1
+    assert client.get("/indeks/dusun/15.08.14.2009/mulai/", {"tahun": "2016"}).url.endswith("/2016/isi/")
+    refused = client.get("/indeks/dusun/15.08.14.2009/mulai/", {"tahun": "2015"})
+    assert refused.status_code == 302 and "/isi/" not in refused.url
+    assert "definisi IDM berlaku untuk tahun 2016" in " ".join(str(m) for m in get_messages(refused.wsgi_request))
+
+    # A village that already has results: its operator gets a "new year" control with the other years.
+    anonymous = Client()
+    assert 'id="new-year"' not in anonymous.get("/indeks/dusun/15.08.02.2005/2024/").content.decode()
+    client.force_login(users["operator"])
+    page = client.get("/indeks/dusun/15.08.02.2005/2024/").content.decode()
+    assert 'id="new-year"' in page and "Mulai tahun penilaian baru" in page
+    form = page[page.index('id="new-year"') :]
+    offered = [int(y) for y in re.findall(r'<option value="(\d{4})"', form[: form.index("</form>")])]
+    assert this_year in offered and 2024 not in offered and 2015 not in offered
+
+
+@pytest.fixture
+def fake_english(settings, tmp_path):
+    """Install an English catalogue of our own for a few msgids: proves that a text goes through gettext
+    (and that its placeholders are named), whatever the shipped catalogue holds."""
+
+    def install(messages: dict[str, str]) -> None:
+        import subprocess
+
+        folder = tmp_path / "locale" / "en" / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        entries = "".join(f'msgid "{k}"\nmsgstr "{v}"\n\n' for k, v in messages.items())
+        po = folder / "django.po"
+        po.write_text(f'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n{entries}', encoding="utf-8")
+        subprocess.run(["msgfmt", "-o", str(folder / "django.mo"), str(po)], check=True)  # noqa: S603, S607
+        settings.LOCALE_PATHS = [tmp_path / "locale", *settings.LOCALE_PATHS]
+
+    return install
+
+
+def test_api_errors_are_translated_with_named_placeholders(client, idm, settings, fake_english):
+    fake_english(
+        {
+            "Kode %(kode)s bukan %(word)s yang dikenal; periksa kodenya, mis. 15.08.14.2009.": "EN unknown %(kode)s",
+            "Tidak ada definisi indeks untuk tahun %(year)s; pilih tahun %(first)s atau sesudahnya.": "EN no "
+            "definition %(year)s, from %(first)s",
+            "Belum ada hasil IDM %(nama)s tahun %(year)s: belum diisi dan belum ada hasil resmi. "
+            "Lihat tahun lain di /api/v1/idm/%(kode)s/<tahun>/.": "EN no result %(nama)s %(year)s",
+        }
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get("/api/v1/idm/15.08.99.2001/2023/").json()["detail"] == "EN unknown 15.08.99.2001"
+    assert client.get("/api/v1/idm/15.08.14.2009/2010/").json()["detail"] == "EN no definition 2010, from 2016"
+    assert client.get("/api/v1/idm/15.08.14.2009/2023/").json()["detail"] == "EN no result Sungai Telang 2023"

@@ -33,6 +33,8 @@ class EnterpriseForm(forms.Form):
         label=_("Omzet per tahun (Rp)"), min_value=0, max_digits=15, decimal_places=0, required=False
     )
     workers = forms.IntegerField(label=_("Tenaga kerja"), min_value=0, required=False)
+    # Read by IDM (active cooperatives/BUMDes): a business that has stopped is recorded as not active.
+    active = forms.BooleanField(label=_("Masih beroperasi"), required=False, initial=True)
 
 
 class MarketForm(forms.Form):

@@ -9,7 +9,17 @@ from django.db.models import Count, Max, Sum
 
 from dusun.wilayah.models import Level, Wilayah
 
-from .models import Budget, BudgetLine, DusunCommodity, Enterprise, IncomeSource, Market, SpendingField
+from .models import (
+    Budget,
+    BudgetLine,
+    DusunCommodity,
+    Enterprise,
+    EnterpriseKind,
+    IncomeSource,
+    Market,
+    Sector,
+    SpendingField,
+)
 
 
 def commodity_years(dusun: Wilayah) -> list[int]:
@@ -29,11 +39,16 @@ def village_commodities(dusun: Wilayah, year: int | None = None):
 
 def enterprises(dusun: Wilayah):
     """Public fields only: the owner household is never part of a public page."""
-    return list(
+    rows = list(
         Enterprise.objects.filter(dusun=dusun)
         .order_by("kind", "name")
         .values("pk", "name", "kind", "sector", "year_established", "turnover_per_year", "workers", "active", "is_demo")
     )
+    kinds, sectors = dict(EnterpriseKind.choices), dict(Sector.choices)
+    for row in rows:  # the pages show labels, never the stored codes
+        row["kind_label"] = kinds.get(row["kind"], row["kind"])
+        row["sector_label"] = sectors.get(row["sector"], row["sector"])
+    return rows
 
 
 def markets(dusun: Wilayah):

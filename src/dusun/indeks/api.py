@@ -1,6 +1,7 @@
 """`/api/v1/idm/<kode>/<tahun>/`: both series of one dusun and year, as JSON (public data)."""
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import engine, selectors
@@ -61,15 +62,24 @@ def idm(request: HttpRequest, kode: str, tahun: int) -> JsonResponse:
     try:
         dusun = selectors.get_village(kode)
     except Http404:  # answer in JSON, not with the HTML 404 page
-        return JsonResponse({"detail": f"Kode {kode} bukan desa yang dikenal."}, status=404)
+        return JsonResponse({"detail": selectors.unknown_village_message(kode)}, status=404)
     definition = selectors.definition_for_year(tahun)
     if definition is None:
-        return JsonResponse({"detail": f"Tidak ada definisi indeks untuk tahun {tahun}."}, status=404)
+        return JsonResponse({"detail": selectors.no_definition_message(tahun)}, status=404)
     spec = selectors.spec_of(definition)
     computed = selectors.current_result(dusun, tahun, Series.COMPUTED, definition)
     official = selectors.current_result(dusun, tahun, Series.OFFICIAL, definition)
     if computed is None and official is None:
-        return JsonResponse({"detail": f"Belum ada hasil IDM {dusun.nama} tahun {tahun}."}, status=404)
+        return JsonResponse(
+            {
+                "detail": _(
+                    "Belum ada hasil IDM %(nama)s tahun %(year)s: belum diisi dan belum ada hasil resmi. "
+                    "Lihat tahun lain di /api/v1/idm/%(kode)s/<tahun>/."
+                )
+                % {"nama": dusun.nama, "year": tahun, "kode": dusun.kode}
+            },
+            status=404,
+        )
     comparison = selectors.compare(dusun, tahun)
     body = {
         "kode": dusun.kode,

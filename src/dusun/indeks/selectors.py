@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -30,10 +31,35 @@ def definition_for_year(year: int) -> IndexDefinition | None:
     )
 
 
+def enterable_years(last_year: int) -> list[int]:
+    """The years up to `last_year` that a definition covers (newest first): the years a form can open."""
+    years: set[int] = set()
+    for first, last in IndexDefinition.objects.values_list("first_year", "last_year"):
+        years.update(range(first, min(last or last_year, last_year) + 1))
+    return sorted(years, reverse=True)
+
+
+def no_definition_message(year: int) -> str:
+    first = IndexDefinition.objects.order_by("first_year").values_list("first_year", flat=True).first()
+    if first is None:
+        return _("Tidak ada definisi indeks untuk tahun %(year)s: definisi IDM belum dimuat.") % {"year": year}
+    return _("Tidak ada definisi indeks untuk tahun %(year)s; pilih tahun %(first)s atau sesudahnya.") % {
+        "year": year,
+        "first": first,
+    }
+
+
+def unknown_village_message(kode: str) -> str:
+    return _("Kode %(kode)s bukan %(word)s yang dikenal; periksa kodenya, mis. 15.08.14.2009.") % {
+        "kode": kode[:40],
+        "word": settings.DUSUN_VILLAGE_WORD.lower(),
+    }
+
+
 def require_definition(year: int) -> IndexDefinition:
     definition = definition_for_year(year)
     if definition is None:
-        raise Http404(f"Tidak ada definisi indeks untuk tahun {year}.")
+        raise Http404(no_definition_message(year))
     return definition
 
 
@@ -99,7 +125,7 @@ def get_village(kode: str) -> Wilayah:
     try:
         return Wilayah.objects.select_related("parent__parent").get(kode=kode, level=Level.DESA)
     except Wilayah.DoesNotExist:
-        raise Http404(f"Kode {kode} bukan desa yang dikenal.") from None
+        raise Http404(unknown_village_message(kode)) from None
 
 
 def current_result(dusun: Wilayah, year: int, series: str, definition=None) -> Result | None:

@@ -152,8 +152,19 @@ def village(request: HttpRequest, kode: str) -> HttpResponse:
     return render(
         request,
         "indeks/village_empty.html",
-        {"village": dusun, "can_edit": can_enter_scores(request.user, dusun), "this_year": timezone.localdate().year},
+        {
+            "village": dusun,
+            "can_edit": can_enter_scores(request.user, dusun),
+            "this_year": timezone.localdate().year,
+            "new_years": _new_years([]),
+        },
     )
+
+
+def _new_years(years: list[int]) -> list[int]:
+    """Years an editor may start on this page: covered by a definition, within range, without a result."""
+    last = timezone.localdate().year + 1
+    return [y for y in selectors.enterable_years(last) if y >= services.MIN_YEAR and y not in years]
 
 
 def _history(dusun, spec, definition) -> charts.LineChart | None:
@@ -231,11 +242,15 @@ def village_year(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
             }
         )
     computation = engine.compute(spec, scores) if computed else None
+    years = selectors.village_years(dusun)
+    can_edit = can_enter_scores(request.user, dusun)
     context = {
         "village": dusun,
         "kecamatan": dusun.parent,
         "year": tahun,
-        "years": selectors.village_years(dusun),
+        "years": years,
+        "new_years": _new_years(years) if can_edit and dusun.jenis == Jenis.DESA else [],
+        "this_year": timezone.localdate().year,
         "definition": definition,
         "spec": spec,
         "status_names": {s.code: s.name for s in spec.statuses},
@@ -248,7 +263,7 @@ def village_year(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
         "plan": selectors.plan_for(definition, computed, items),
         "history": _history(dusun, spec, definition),
         "versions": selectors.versions(dusun, tahun),
-        "can_edit": can_enter_scores(request.user, dusun),
+        "can_edit": can_edit,
         "simulation": _simulation(request, spec, scores) if request.GET.get("simulasi") else None,
         "max_score": spec.max_score,
         "score_range": list(range(spec.max_score, spec.min_score - 1, -1)),
@@ -431,10 +446,22 @@ def derive(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
 @require_GET
 def start(request: HttpRequest, kode: str) -> HttpResponse:
     """Open the form for the year typed on the empty-state page."""
+    selectors.get_village(kode)  # 404 for an unknown code
+    allowed = _new_years([])
     try:
         year = int(request.GET.get("tahun", ""))
     except ValueError:
         messages.error(request, _("Tahun harus berupa angka, mis. %(y)s.") % {"y": timezone.localdate().year})
+        return redirect("indeks:village", kode=kode)
+    if year not in allowed:
+        messages.error(
+            request,
+            _(
+                "Tahun %(y)s tidak dapat dinilai: definisi IDM berlaku untuk tahun %(a)s–%(b)s. "
+                "Pilih salah satu tahun itu."
+            )
+            % {"y": year, "a": min(allowed, default="-"), "b": max(allowed, default="-")},
+        )
         return redirect("indeks:village", kode=kode)
     return redirect("indeks:enter", kode=kode, tahun=year)
 

@@ -6,7 +6,6 @@ what is wrong and where; the writes, the scope check and the authoritative geome
 """
 
 import math
-import re
 
 from django import forms
 from django.contrib.gis.geos import (
@@ -23,8 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from .geometry_messages import GEOMETRY_WORDS, explain_validity, geometry_words
 from .layers import LayerSpec
 from .models import LandCoverSnapshot, LegendClass
 
@@ -32,14 +31,6 @@ from .models import LandCoverSnapshot, LegendClass
 # a few tens of thousands; anything beyond this belongs in the import wizard, not in one request.
 MAX_VERTICES = 50_000
 
-GEOMETRY_WORDS = {
-    "Point": gettext_lazy("titik"),
-    "MultiPoint": gettext_lazy("multi-titik"),
-    "LineString": gettext_lazy("garis"),
-    "MultiLineString": gettext_lazy("multi-garis"),
-    "Polygon": gettext_lazy("poligon"),
-    "MultiPolygon": gettext_lazy("multi-poligon"),
-}
 # Nesting depth of "coordinates" for each GeoJSON type (a position is depth 0).
 _DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
 
@@ -50,10 +41,6 @@ class GeometryError(ValidationError):
     def __init__(self, message: str, location: tuple[float, float] | None = None):
         super().__init__(message, code="geometry")
         self.location = location
-
-
-def geometry_words(types) -> str:
-    return ", ".join(str(GEOMETRY_WORDS.get(t, t)) for t in types)
 
 
 def _position(value, where: str) -> tuple[float, float]:
@@ -161,25 +148,6 @@ def parse_geometry(value) -> GEOSGeometry:
     return geom
 
 
-# GEOS reports invalidity in English with the place, e.g. "Self-intersection[102.01 -1.52]".
-_REASON = re.compile(r"^(?P<reason>[^\[]+)\[(?P<x>[-+\d.eE]+) (?P<y>[-+\d.eE]+)")
-_REASONS = {
-    "Self-intersection": gettext_lazy(
-        "sisi-sisinya saling bersilangan (seperti angka 8) di sekitar %(place)s; geser titik sudutnya agar "
-        "sisi tidak bersilangan"
-    ),
-    "Ring Self-intersection": gettext_lazy(
-        "cincinnya menyentuh dirinya sendiri di %(place)s; pisahkan titik sudut yang bertumpuk"
-    ),
-    "Too few points": gettext_lazy("terlalu sedikit titik sudut berbeda di sekitar %(place)s"),
-    "Hole lies outside shell": gettext_lazy("lubang poligon berada di luar batas luarnya (%(place)s)"),
-    "Nested holes": gettext_lazy("ada lubang di dalam lubang (%(place)s)"),
-    "Interior is disconnected": gettext_lazy("lubang-lubang memotong poligon menjadi beberapa bagian (%(place)s)"),
-    "Nested shells": gettext_lazy("bagian poligon bertumpuk di dalam bagian lain (%(place)s)"),
-    "Duplicate Rings": gettext_lazy("ada cincin yang sama dua kali (%(place)s)"),
-}
-
-
 def check_geometry(spec: LayerSpec, geom: GEOSGeometry) -> None:
     """The layer's geometry type and OGC validity, in words an operator understands, with the place.
 
@@ -196,16 +164,11 @@ def check_geometry(spec: LayerSpec, geom: GEOSGeometry) -> None:
         )
     if geom.valid:
         return
-    reason = geom.valid_reason
-    match = _REASON.match(reason)
-    if match is None:
-        raise GeometryError(_("Geometri tidak sah (%(reason)s). Perbaiki lalu simpan lagi.") % {"reason": reason})
-    lon, lat = float(match["x"]), float(match["y"])
-    place = f"{lat:.6f}, {lon:.6f}"
-    explained = _REASONS.get(match["reason"].strip())
-    detail = (explained % {"place": place}) if explained else f"{match['reason'].strip()} ({place})"
+    detail, place = explain_validity(geom.valid_reason)
+    if place is None:
+        raise GeometryError(_("Geometri tidak sah (%(reason)s). Perbaiki lalu simpan lagi.") % {"reason": detail})
     raise GeometryError(
-        _("Geometri tidak sah: %(detail)s. Perbaiki lalu simpan lagi.") % {"detail": detail}, location=(lon, lat)
+        _("Geometri tidak sah: %(detail)s. Perbaiki lalu simpan lagi.") % {"detail": detail}, location=place
     )
 
 

@@ -38,6 +38,7 @@ import math
 import re
 import shutil
 import tempfile
+import traceback
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ from dusun.akun import scope
 from dusun.wilayah.models import Level, Wilayah
 
 from . import services
+from .geometry_messages import explain_validity, geometry_type_word
 from .layers import LAYERS, LayerSpec
 from .models import (
     FeatureRevision,
@@ -268,7 +270,8 @@ FILE_MESSAGES = {
         "jika berulang, kirim kode ini kepada admin kabupaten."
     ),
     "commit_failed": gettext_lazy(
-        "Penyimpanan gagal dan dibatalkan seluruhnya; tidak ada data yang berubah (%(detail)s). Coba simpan lagi."
+        "Penyimpanan gagal karena kesalahan sistem dan dibatalkan seluruhnya; tidak ada data yang berubah. "
+        "Coba simpan lagi; bila gagal lagi, hubungi admin dan sebutkan kode %(ref)s."
     ),
 }
 
@@ -414,6 +417,8 @@ def file_message(code: str, params: dict | None = None) -> str:
     params = dict(params or {})
     if code == "crs_missing":
         params["hint"] = str(CRS_HINTS.get(params.get("hint", "default"), CRS_HINTS["default"]))
+    elif code == "commit_failed":
+        params.setdefault("ref", "—")  # reports written before the reference code was kept on its own
     template = FILE_MESSAGES.get(code) or NOTE_MESSAGES.get(code)
     if template is None:
         return code
@@ -445,6 +450,11 @@ def issue_message(issue: dict, report: dict) -> str:
         params.setdefault("word", settings.DUSUN_VILLAGE_WORD.lower())
     elif code == "overlap_file":
         params["other"] = location(report, params.get("other_layer", ""), params.get("other_n", 0))
+    elif code in ("repaired", "repair_failed"):
+        # PostGIS gives the reason in English ("Self-intersection[lon lat]"): the editor's words instead.
+        params["reason"] = explain_validity(str(params.get("reason", "")))[0]
+        if "result" in params:
+            params["result"] = geometry_type_word(str(params["result"]))
     template = ISSUE_MESSAGES.get(code)
     if template is None:
         return code
@@ -470,7 +480,10 @@ def _short(value, limit: int = 60) -> str:
 
 def check_can_import(user, dusun: Wilayah) -> None:
     if dusun.level != Level.DESA:
-        raise PermissionDenied(_("Impor hanya untuk satu desa."))
+        raise PermissionDenied(
+            _("Impor hanya untuk satu %(word)s: buka halaman %(word)s yang datanya akan diimpor.")
+            % {"word": settings.DUSUN_VILLAGE_WORD.lower()}
+        )
     if not scope.can_edit(user, dusun):
         raise PermissionDenied(file_message("not_editable", {"area": str(dusun)}))
 
@@ -1923,10 +1936,21 @@ def commit(job_id: int) -> ImportBatch | None:
         return None
     except Exception as exc:
         ref = uuid.uuid4().hex[:8]
-        logger.exception("Import job %s commit failed (ref %s)", job.pk, ref)
+        # The technical detail goes to the server log under a reference the operator can quote: the class,
+        # the SQLSTATE and where it happened, but not the message, which can quote attribute values (names
+        # of owners on parcels, for instance).
+        cause = exc.__cause__ or exc
+        logger.error(
+            "Import job %s commit failed (ref %s): %s sqlstate=%s at %s",
+            job.pk,
+            ref,
+            type(exc).__name__,
+            getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None) or "-",
+            " < ".join(f"{f.filename}:{f.lineno} {f.name}" for f in reversed(traceback.extract_tb(exc.__traceback__))),
+        )
         job.refresh_from_db()
         # Back to review: the staging table is intact, so the operator can simply try again.
-        _fail(job, "commit_failed", {"detail": f"{type(exc).__name__}, {ref}"}, status=ImportJob.Status.PREVIEW)
+        _fail(job, "commit_failed", {"ref": ref}, status=ImportJob.Status.PREVIEW)
         return None
 
 

@@ -225,3 +225,25 @@ def test_parse_geometry_builds_every_simple_feature_type():
         assert parse_geometry(geometry).geom_type == expected
     with pytest.raises(GeometryError):
         parse_geometry({"type": "MultiPolygon", "coordinates": [ring]})
+
+
+def test_editor_and_import_report_explain_invalid_geometry_with_one_table():
+    from django.contrib.gis.geos import GEOSGeometry
+
+    from dusun.ruang import importer
+    from dusun.ruang.forms_edit import check_geometry
+    from dusun.ruang.geometry_messages import explain_validity
+    from dusun.ruang.layers import LAYERS
+
+    bowtie = GEOSGeometry("SRID=4326;POLYGON((102 -1.5, 102.001 -1.499, 102.001 -1.5, 102 -1.499, 102 -1.5))")
+    detail, place = explain_validity(bowtie.valid_reason)
+    assert "saling bersilangan" in detail and place is not None
+    with pytest.raises(GeometryError) as editor:
+        check_geometry(LAYERS["kawasan"], bowtie)
+    assert detail in editor.value.messages[0]
+    report = importer.issue_message({"code": "repaired", "params": {"reason": bowtie.valid_reason}}, {})
+    failed = importer.issue_message(
+        {"code": "repair_failed", "params": {"reason": bowtie.valid_reason, "result": "GEOMETRYCOLLECTION"}}, {}
+    )
+    assert detail in report and detail in failed and "Self-intersection" not in report + failed
+    assert "GEOMETRYCOLLECTION" not in failed and "kumpulan geometri" in failed

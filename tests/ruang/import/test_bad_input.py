@@ -280,8 +280,11 @@ def test_self_intersections_are_repaired_or_refused(op_client, gis, tmp_path, te
     )
     job = gis.import_file(op_client, gis.TELANG, path, "tutupan-lahan", snapshot=str(snapshot.pk))
     issues = dict(gis.issues_of(job))
-    assert "Self-intersection" in issues["fitur ke-1"][0] and "diperbaiki otomatis" in issues["fitur ke-1"][0]
+    # The same Bahasa explanation as the editor gives (ruang.geometry_messages), never GEOS's English.
+    assert "saling bersilangan" in issues["fitur ke-1"][0] and "diperbaiki otomatis" in issues["fitur ke-1"][0]
     assert "jadi fitur ditolak" in issues["fitur ke-2"][0]
+    for where in ("fitur ke-1", "fitur ke-2"):
+        assert not any(word in issues[where][0] for word in ("Self-intersection", "Too few points", "EMPTY")), issues
     assert job.report["counts"] == {"total": 3, "accepted": 2, "rejected": 1, "warned": 1}
     job = gis.commit(op_client, job, skip_rejected=True)
     stored = list(LandCover.objects.filter(import_batch=job.batch).order_by("pk"))
@@ -404,6 +407,7 @@ def test_unknown_legend_classes_are_listed(op_client, gis, tmp_path, telang):
     assert job.report["unknown_classes"] == [{"value": "9999", "count": 2, "where": [["kelas", 2], ["kelas", 3]]}]
     page = op_client.get(reverse("ruang:import-job", kwargs={"kode": gis.TELANG, "job_id": job.pk})).content.decode()
     assert "Kelas tutupan lahan yang tidak dikenal" in page and "fitur ke-2, fitur ke-3" in page
+    assert "Contoh letak di berkas" in page and "Mis. di" not in page  # a header that says what the column is
     assert "Kelas “9999” di kolom “pl” tidak ada di legenda" in dict(gis.issues_of(job))["fitur ke-2"][0]
     assert job.report["counts"]["accepted"] == 2
 

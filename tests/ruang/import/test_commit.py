@@ -25,7 +25,9 @@ def stage_exists(job) -> bool:
         return cursor.fetchone()[0]
 
 
-def test_a_failure_during_commit_writes_nothing_and_the_job_can_be_retried(op_client, gis, tmp_path, spot, monkeypatch):
+def test_a_failure_during_commit_writes_nothing_and_the_job_can_be_retried(
+    op_client, gis, tmp_path, spot, monkeypatch, caplog
+):
     job = gis.import_file(op_client, gis.TELANG, survey_file(gis, tmp_path, spot), "fasilitas")
     gis.save_mapping(op_client, job, {"kind": ("KLASIFIKASI", ""), "name": ("NAMA_OBJ", "")})
     assert job.report["counts"]["accepted"] == 4
@@ -33,12 +35,21 @@ def test_a_failure_during_commit_writes_nothing_and_the_job_can_be_retried(op_cl
 
     def explode(spec, features):
         assert features.count() == 4  # the rows were inserted …
-        raise RuntimeError("disk penuh")  # … and then something failed
+        raise RuntimeError("disk penuh, Objek 1")  # … and then something failed (quoting an attribute value)
 
     monkeypatch.setattr(services, "recompute_measures", explode)
     job = gis.commit(op_client, job)
     assert job.status == "preview"
     assert "dibatalkan seluruhnya; tidak ada data yang berubah" in job.message
+    # A Bahasa message with a reference to quote, never the exception's class; the log has the detail
+    # under the same reference, but not the message (it may quote personal data).
+    assert "RuntimeError" not in job.message and "kesalahan sistem" in job.message
+    ref = job.report["error"]["params"]["ref"]
+    assert ref in job.message
+    page = op_client.get(reverse("ruang:import-job", kwargs={"kode": gis.TELANG, "job_id": job.pk})).content.decode()
+    assert "RuntimeError" not in page and ref in page
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "dusun.ruang.importer")
+    assert ref in logged and "RuntimeError" in logged and "Objek 1" not in logged
     assert Facility.objects.count() == 0 and FeatureRevision.objects.count() == 0 and ImportBatch.objects.count() == 0
     assert list(LayerVersion.objects.values_list("layer", "version").order_by("layer")) == versions
     assert not ImportMapping.objects.exists()

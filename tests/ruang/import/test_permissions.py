@@ -151,3 +151,20 @@ def test_the_purge_command_cleans_abandoned_imports(op_client, preview_job):
     call_command("purge_stale_imports", "--days", "2", verbosity=0)
     preview_job.refresh_from_db()
     assert preview_job.status == "cancelled" and not preview_job.upload
+
+
+def test_open_imports_and_history_name_the_layer_not_its_slug(client, gis, preview_job, op_client):
+    start = op_client.get(reverse("ruang:import-start", kwargs={"kode": gis.TELANG})).content.decode()
+    assert "<td>Fasilitas</td>" in start and "<td>fasilitas</td>" not in start
+    gis.commit(op_client, preview_job)
+    history = op_client.get(reverse("ruang:import-history", kwargs={"kode": gis.TELANG})).content.decode()
+    assert "<td>Fasilitas</td>" in history and "<td>fasilitas</td>" not in history
+
+
+def test_importing_into_a_whole_kecamatan_is_refused_in_the_configured_village_word(operator, settings):
+    from django.core.exceptions import PermissionDenied
+
+    settings.DUSUN_VILLAGE_WORD = "Kampung"
+    with pytest.raises(PermissionDenied, match="satu kampung") as refused:
+        importer.check_can_import(operator, Wilayah.objects.get(kode="15.08.14"))
+    assert "desa" not in str(refused.value)

@@ -253,3 +253,15 @@ def test_displayed_numbers_are_rounded_not_cut():
         assert number(19.686, 2) == "19,69"
         assert number(1234.96, 1) == "1.235,0"
         assert number(None) == "—"
+
+
+def test_panel_uses_the_configured_village_word(client, demo, settings):
+    settings.DUSUN_VILLAGE_WORD = "Kampung"
+    village = client.get(f"/dusun/{UPLAND}/").content.decode()
+    assert "wilayah kampung)" in village and "Luas di kampung (ha)" in village
+    assert "dipotong batas kampung" in village
+    kecamatan = client.get("/kecamatan/15.08.14/").content.decode()
+    assert "Bagian wilayah setiap kampung" in kecamatan and "Unduh per kampung:" in kecamatan
+    for html in (village, kecamatan):
+        for phrase in ("wilayah desa", "di desa (ha)", "batas desa", "setiap desa yang", "per desa:"):
+            assert phrase not in html, phrase

@@ -451,3 +451,10 @@ def number(value, digits: int = 1) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def layer_title(slug: str) -> str:
+    """A layer's Bahasa label from the registry ("tutupan-lahan" → "Tutupan lahan"); unknown slugs as stored."""
+    spec = LAYERS.get(slug)
+    return str(spec.title) if spec else slug
