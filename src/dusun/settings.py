@@ -225,6 +225,10 @@ DUSUN_KABUPATEN_KODE = os.environ.get("DUSUN_KABUPATEN_KODE", "15.08")
 # Optional raster basemap (XYZ template with {z}/{x}/{y}); the maps work without one.
 DUSUN_BASEMAP_URL = os.environ.get("DUSUN_BASEMAP_URL", "")
 DUSUN_BASEMAP_ATTRIBUTION = os.environ.get("DUSUN_BASEMAP_ATTRIBUTION", "")
+# A village is flagged when its natural-forest loss between two snapshots reaches both thresholds
+# (percent of its natural forest in the first snapshot, and hectares).
+DUSUN_HUTAN_ALERT_LOSS_PCT = float(os.environ.get("DUSUN_HUTAN_ALERT_LOSS_PCT", "5"))
+DUSUN_HUTAN_ALERT_MIN_HA = float(os.environ.get("DUSUN_HUTAN_ALERT_MIN_HA", "5"))
 
 # Debian 12 ships GDAL 3.6, which cannot block file/network access from spatial-reference strings
 # (gis.W001). Uploaded files are only ever read with their CRS resolved to an EPSG code we check first;

@@ -30,8 +30,8 @@ def alert_thresholds() -> tuple[float, float]:
     """(percent of the first snapshot's natural forest, minimum hectares): a village whose gross natural
     forest loss reaches both is flagged. Settings `DUSUN_HUTAN_ALERT_LOSS_PCT` and `DUSUN_HUTAN_ALERT_MIN_HA`."""
     return (
-        float(getattr(settings, "DUSUN_HUTAN_ALERT_LOSS_PCT", 5.0)),
-        float(getattr(settings, "DUSUN_HUTAN_ALERT_MIN_HA", 5.0)),
+        settings.DUSUN_HUTAN_ALERT_LOSS_PCT,
+        settings.DUSUN_HUTAN_ALERT_MIN_HA,
     )
 
 
