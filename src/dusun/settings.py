@@ -212,7 +212,8 @@ DUSUN_MAX_IMPORT_BYTES = int(os.environ.get("DUSUN_MAX_IMPORT_BYTES", str(200 * 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "dusun.logfilters.RedactDeviceTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
