@@ -195,3 +195,10 @@ def test_device_page_shows_the_token_once(client, users, forms, telang):
     client.logout()
     client.force_login(users["camat"])
     assert client.post(reverse("lapangan:dusun", args=[telang.kode]), {"name": "x"}).status_code == 403
+
+
+def test_the_village_page_has_one_import_form_in_its_body(client, users, forms, telang):
+    client.force_login(users["op_a"])
+    html = client.get(reverse("lapangan:dusun", args=[telang.kode])).content.decode()
+    head, body = html.split("</head>", 1)
+    assert "<form" not in head and html.count('id="import-form"') == 1 and 'id="import-form"' in body
