@@ -248,6 +248,7 @@ def test_rkpdes_docx_and_pdf_hold_the_agreed_proposals(users, telang, census):
     doc = documents.rkpdes(telang, 2027)
     text = zipfile.ZipFile(io.BytesIO(documents.to_docx(doc))).read("word/document.xml").decode()
     assert "Jalan usaha tani" in text and "12 KK" in text and "Masih draf" not in text
+    assert f"{spatial.shape_label(p.geom)} (500 m)" in text and p.geom.geom_type not in text  # Bahasa, not GEOS
     pdf = documents.to_pdf(doc)
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
     assert "BAB III PRIORITAS KEGIATAN" in documents.to_html(doc)

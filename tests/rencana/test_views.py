@@ -131,3 +131,17 @@ def test_budget_ceiling_set_by_the_kabupaten_and_shown_against_accepted_totals(c
     assert "Rp 100.000.000" in text and "melebihi pagu" in text
     with pytest.raises(PermissionDenied):
         services.save_ceiling(users["kecamatan"], users["kabupaten"].roles.get().wilayah, 2027, Decimal(1))
+
+
+def test_progress_controls_only_for_those_who_may_report(client, users, telang):
+    p = bring_to(Status.FORWARDED, users, telang)
+    services.accept(users["kabupaten"], p)
+    url = reverse("rencana:project", args=[p.project.pk])
+    public = reverse("rencana:public", args=[TELANG])
+    client.force_login(users["kecamatan"])  # may view the project, may not report on it
+    assert client.get(url).status_code == 200
+    assert "Simpan laporan" not in client.get(url).content.decode()
+    assert url not in client.get(public).content.decode()
+    client.force_login(users["operator"])
+    assert "Simpan laporan" in client.get(url).content.decode()
+    assert url in client.get(public).content.decode()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .models import FundingSource, IssueKind, Status
 from .selectors import AGREED_OR_LATER, issues, profile, proposals
+from .spatial import shape_label
 
 FUNDING = dict(FundingSource.choices)
 STATUS = dict(Status.choices)
@@ -80,7 +81,7 @@ def _activity_table(rows) -> list[list[str]]:
                 str(n),
                 p.sub_bidang_label,
                 p.title,
-                f"{p.geom.geom_type} ({p.buffer_m} m)",
+                f"{shape_label(p.geom)} ({p.buffer_m} m)",
                 f"{p.volume.normalize():f} {p.unit}",
                 f"{p.beneficiary_households} KK / {p.beneficiary_persons} jiwa",
                 _rp(p.cost),

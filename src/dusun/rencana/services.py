@@ -64,8 +64,13 @@ def acting_role(user, area: Wilayah) -> str:
     return ""
 
 
+def can_edit_plan(user, dusun: Wilayah) -> bool:
+    """The village's operator or the kabupaten admin (pages show edit controls only to them)."""
+    return holds(user, dusun, Role.OPERATOR) or holds(user, dusun, Role.KABUPATEN)
+
+
 def _require_edit(user, dusun: Wilayah) -> None:
-    if not (holds(user, dusun, Role.OPERATOR) or holds(user, dusun, Role.KABUPATEN)):
+    if not can_edit_plan(user, dusun):
         raise PermissionDenied(_("Hanya operator desa ini atau admin kabupaten yang dapat mengubah rencana desa ini."))
 
 

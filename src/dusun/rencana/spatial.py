@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, F, Func
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dusun.warga.choices import ResidentStatus
 from dusun.warga.models import Household, Resident
@@ -24,6 +25,21 @@ from dusun.wilayah.models import Wilayah
 DEFAULT_BUFFER_M = {"Point": 250, "MultiPoint": 250, "LineString": 100, "MultiLineString": 100}
 MAX_BUFFER_M = 5000
 ACCEPTED_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+
+
+# How a location is named to people (documents, lists): what it is, not the GEOS type name.
+SHAPE_LABELS = {
+    "Point": gettext_lazy("titik"),
+    "MultiPoint": gettext_lazy("titik"),
+    "LineString": gettext_lazy("garis"),
+    "MultiLineString": gettext_lazy("garis"),
+    "Polygon": gettext_lazy("area"),
+    "MultiPolygon": gettext_lazy("area"),
+}
+
+
+def shape_label(geom: GEOSGeometry) -> str:
+    return str(SHAPE_LABELS.get(geom.geom_type, geom.geom_type))
 
 
 def default_buffer(geom: GEOSGeometry) -> int:

@@ -342,6 +342,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Project.objects.select_related("proposal__dusun__parent"), pk=pk)
     dusun = item.proposal.dusun
     _viewable(request, dusun)
+    may_report = services.can_edit_plan(request.user, dusun)
     form = ProgressForm(request.POST or None, request.FILES or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -360,6 +361,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "delayed": services.is_delayed(item),
             "updates": item.updates.all(),
+            "may_report": may_report,
         },
     )
 
@@ -375,6 +377,7 @@ def public(request: HttpRequest, kode: str) -> HttpResponse:
         n = item.proposal.beneficiary_households
         item.households_public = f"<{THRESHOLD}" if 0 < n < THRESHOLD else str(n)
         item.last_photo = next((u for u in reversed(list(item.updates.all())) if u.photo), None)
+        item.may_manage = request.user.is_authenticated and services.can_edit_plan(request.user, item.proposal.dusun)
     return render(
         request,
         "rencana/public.html",
