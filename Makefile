@@ -12,7 +12,7 @@ test: setup         ## the same setup, then lint and the whole test suite (brows
 setup:
 	@scripts/dev setup
 
-demo:               ## synthetic demo layers and census, once (DUSUN_DEMO=0 skips it)
+demo:               ## synthetic demo data (layers, census, plans, forest), once; DUSUN_DEMO=0 skips it
 	@scripts/dev demo
 
 serve:
