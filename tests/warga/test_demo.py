@@ -77,3 +77,15 @@ def test_pages_showing_the_census_say_when_it_is_demo_data(client):
     elsewhere = Wilayah.objects.villages().exclude(kode__startswith="15.08.14.").order_by("kode").first()
     assert note not in client.get(reverse("warga:statistik_dusun", args=[elsewhere.kode])).content.decode()
     assert note not in client.get(reverse("portal:village", args=[elsewhere.kode])).content.decode()
+
+
+def test_every_demo_household_has_a_house_inside_its_village():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*), count(h.location), count(*) FILTER (WHERE ST_Covers(w.geom, h.location))
+               FROM warga_household h JOIN wilayah_wilayah w ON w.id = h.dusun_id WHERE h.is_demo"""
+        )
+        total, located, inside = cursor.fetchone()
+    assert total > 0 and located == total and inside == total

@@ -957,10 +957,47 @@ def generate(seed: int = 20231231, scale: str = "full") -> Generated:
         _copy("warga_resident", RESIDENT_COLUMNS, ((r[0] + base, *r[1:]) for r in residents))
         result.events = _copy("warga_residentevent", EVENT_COLUMNS, ((e[0], e[1] + base, *e[2:]) for e in events))
         result.commodities = _write_commodities(commodity_rows)
+        _place_households(seed)
         from dusun.ekonomi.demo import generate as generate_economy
 
         generate_economy(rng, [v.pk for v in plan], today)
     return result
+
+
+def _place_households(seed: int) -> None:
+    """Give every demo household a house: a (demo) dwelling footprint of its village where the map has
+    one, else a random point inside the village. Planning counts beneficiaries from these points, and the
+    census links households to buildings, so a census without locations would leave both empty."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH homes AS (
+                SELECT id, dusun_id, row_number() OVER (PARTITION BY dusun_id ORDER BY id) AS n
+                FROM warga_household WHERE is_demo AND location IS NULL
+            ), houses AS (
+                SELECT id, dusun_id, ST_PointOnSurface(geom) AS point,
+                       row_number() OVER (PARTITION BY dusun_id ORDER BY id) AS n
+                FROM ruang_building WHERE use = 'rumah'
+            )
+            UPDATE warga_household h SET location = houses.point, building_id = houses.id
+            FROM homes JOIN houses ON houses.dusun_id = homes.dusun_id AND houses.n = homes.n
+            WHERE h.id = homes.id
+            """
+        )
+        cursor.execute(
+            """
+            WITH waiting AS (
+                SELECT dusun_id, array_agg(id ORDER BY id) AS ids, count(*) AS n
+                FROM warga_household WHERE is_demo AND location IS NULL GROUP BY dusun_id
+            ), points AS (
+                SELECT waiting.ids[p.path[1]] AS id, p.geom AS point
+                FROM waiting JOIN wilayah_wilayah w ON w.id = waiting.dusun_id,
+                     LATERAL ST_Dump(ST_GeneratePoints(w.geom, waiting.n::int, %s)) AS p
+            )
+            UPDATE warga_household h SET location = points.point FROM points WHERE h.id = points.id
+            """,
+            [seed % 2_000_000_000 + 1],
+        )
 
 
 def _write_commodities(rows) -> int:
