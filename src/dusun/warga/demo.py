@@ -28,6 +28,7 @@ from django.utils import timezone
 from dusun.wilayah.models import Jenis, Level, Wilayah
 
 from . import choices as c
+from .models import HOUSEHOLD_ATTRIBUTES, RESIDENT_ATTRIBUTES
 from .nik import demo_number
 
 DEMO_SOURCE = "Data demo Dusun Online (sintetis, bukan data nyata)"
@@ -692,68 +693,11 @@ def _next_ids(table: str, count: int) -> int:
     return last - count + 1
 
 
-HOUSEHOLD_COLUMNS = [
-    "id",
-    "uuid",
-    "dusun_id",
-    "subunit_id",
-    "kk_number",
-    "address",
-    "location",
-    "tenure",
-    "floor",
-    "wall",
-    "roof",
-    "floor_area_m2",
-    "drinking_water",
-    "bathing_water",
-    "toilet",
-    "waste",
-    "lighting",
-    "cooking_fuel",
-    "firewood_source",
-    "phone_signal",
-    "internet",
-    "assets",
-    "land_sawah_ha",
-    "land_kebun_ha",
-    "land_ladang_ha",
-    "land_pekarangan_ha",
-    "land_other_ha",
-    "main_income",
-    "income_sources",
-    "income_bracket",
-    "assistance",
-    "is_demo",
-    "created_at",
-    "updated_at",
-]
-RESIDENT_COLUMNS = [
-    "id",
-    "uuid",
-    "household_id",
-    "dusun_id",
-    "nik",
-    "name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "relationship",
-    "religion",
-    "marital_status",
-    "education",
-    "enrolment",
-    "occupation",
-    "disability",
-    "health_insurance",
-    "bpjs_employment",
-    "citizenship",
-    "groups",
-    "status",
-    "is_demo",
-    "created_at",
-    "updated_at",
-]
+# COPY column order; the row tuples in generate() follow it. The census attributes come from the model
+# module's one list, so the demo writes every attribute an import would.
+ROW_END = ["is_demo", "created_at", "updated_at"]
+HOUSEHOLD_COLUMNS = ["id", "uuid", "dusun_id", "subunit_id", "kk_number", "location", *HOUSEHOLD_ATTRIBUTES, *ROW_END]
+RESIDENT_COLUMNS = ["id", "uuid", "household_id", "dusun_id", "nik", *RESIDENT_ATTRIBUTES, *ROW_END]
 EVENT_COLUMNS = ["uuid", "resident_id", "household_id", "dusun_id", "kind", "date", "note", "is_demo", "created_at"]
 
 
@@ -912,8 +856,8 @@ def generate(seed: int = 20231231, scale: str = "full") -> Generated:
                         v.pk,
                         subunit,
                         kk,
+                        None,  # location: a house is found for every household once all are written
                         f"RT {v.subunits.index(subunit) + 1:02d}, {v.nama}" if subunit else v.nama,
-                        None,
                         attrs["tenure"],
                         attrs["floor"],
                         attrs["wall"],
