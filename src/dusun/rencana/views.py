@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dusun.akun import scope
 from dusun.akun.models import Role
-from dusun.warga.suppression import THRESHOLD
 from dusun.warga.views import private
 from dusun.wilayah.models import Level, Wilayah
 
@@ -371,13 +370,7 @@ def public(request: HttpRequest, kode: str) -> HttpResponse:
     """Transparency: accepted proposals as projects, with progress; no names, no personal data, and
     beneficiary counts under the small-cell threshold shown as "<5"."""
     region = _area(kode, [Level.DESA, Level.KECAMATAN, Level.KABUPATEN])
-    items = list(selectors.projects(region))
-    for item in items:
-        item.delayed = services.is_delayed(item)
-        n = item.proposal.beneficiary_households
-        item.households_public = f"<{THRESHOLD}" if 0 < n < THRESHOLD else str(n)
-        item.last_photo = next((u for u in reversed(list(item.updates.all())) if u.photo), None)
-        item.may_manage = request.user.is_authenticated and services.can_edit_plan(request.user, item.proposal.dusun)
+    items = selectors.public_projects(region, request.user)
     return render(
         request,
         "rencana/public.html",
