@@ -45,10 +45,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "dusun.akun",
     "dusun.wilayah",
     "dusun.ruang",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "dusun.hutan",
     "dusun.lapangan",
     "dusun.portal",
+    "dusun.api",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dusun.api.urls import api as api_v1
 from dusun.portal.views import favicon, healthz
 from dusun.wilayah import api as wilayah_api
 
@@ -18,6 +19,10 @@ urlpatterns = [
     path("", include("dusun.hutan.urls")),
     path("", include("dusun.lapangan.urls")),
     path("api/v1/dusun.geojson", wilayah_api.village_geojson, name="api-village-geojson"),
+    path("", include("dusun.portal.urls_opendata")),
+    path("ogc/", include("dusun.portal.urls_ogc")),
+    # After every module's own /api/v1/… paths, which predate the documented API and keep working.
+    path("api/v1/", api_v1.urls),
     path("tiles/dusun/<int:z>/<int:x>/<int:y>.pbf", wilayah_api.village_tile, name="tiles-village"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
