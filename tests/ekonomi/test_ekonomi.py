@@ -209,3 +209,41 @@ def test_years_are_not_printed_with_a_thousands_separator(client, operator):
     ):
         body = client.get(url).content.decode()
         assert "2.026" not in body and "2.025" not in body and "APBDes 2026" in body, url
+
+
+def test_an_enterprise_is_corrected_in_place_not_duplicated(client, operator):
+    telang = Wilayah.objects.get(kode=TELANG)
+    kud = services.save_enterprise(operator, telang, name="KUD Telang", kind="koperasi", sector="simpan_pinjam")
+    client.force_login(operator)
+    url = reverse("ekonomi:manage", args=[TELANG])
+    form = client.get(url, {"ubah": f"usaha-{kud.pk}"}).content.decode()
+    assert 'value="KUD Telang"' in form and f'name="ubah" value="usaha-{kud.pk}"' in form
+    response = client.post(
+        url,
+        {
+            "form": "usaha",
+            "ubah": f"usaha-{kud.pk}",
+            "usaha-name": "KUD Telang Makmur",
+            "usaha-kind": "koperasi",
+            "usaha-sector": "simpan_pinjam",
+            "usaha-workers": "7",
+            "usaha-active": "on",
+        },
+    )
+    assert response.status_code == 302
+    kud.refresh_from_db()
+    assert (kud.name, kud.workers, Enterprise.objects.filter(dusun=telang).count()) == ("KUD Telang Makmur", 7, 1)
+
+
+def test_a_record_of_another_village_cannot_be_edited_through_this_one(client, operator):
+    beringin = Wilayah.objects.get(kode=BERINGIN)
+    other = Enterprise.objects.create(dusun=beringin, name="BUMDes Beringin", kind="bumdes", sector="air_listrik")
+    client.force_login(operator)
+    url = reverse("ekonomi:manage", args=[TELANG])
+    assert client.get(url, {"ubah": f"usaha-{other.pk}"}).status_code == 404
+    post = {"form": "usaha", "ubah": f"usaha-{other.pk}", "usaha-name": "Diambil", "usaha-kind": "bumdes"}
+    assert client.post(url, post | {"usaha-sector": "air_listrik"}).status_code == 404
+    other.refresh_from_db()
+    assert other.name == "BUMDes Beringin"
+    with pytest.raises(PermissionDenied):
+        services.save_enterprise(operator, Wilayah.objects.get(kode=TELANG), instance=other, name="Diambil")

@@ -52,12 +52,22 @@ def delete_budget_line(user, line: BudgetLine) -> None:
     line.delete()
 
 
-def save_enterprise(user, dusun: Wilayah, **fields) -> Enterprise:
+def _save_record(model, user, dusun: Wilayah, instance, fields: dict):
+    """Create a record of the village, or update `instance` (which must belong to that same village)."""
     _check(user, dusun)
-    enterprise = Enterprise(dusun=dusun, **fields)
-    enterprise.full_clean()
-    enterprise.save()
-    return enterprise
+    if instance is None:
+        instance = model(dusun=dusun)
+    elif instance.dusun_id != dusun.pk:
+        raise PermissionDenied(_("Data ini milik wilayah lain."))
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def save_enterprise(user, dusun: Wilayah, *, instance: Enterprise | None = None, **fields) -> Enterprise:
+    return _save_record(Enterprise, user, dusun, instance, fields)
 
 
 def delete_enterprise(user, enterprise: Enterprise) -> None:
@@ -65,12 +75,8 @@ def delete_enterprise(user, enterprise: Enterprise) -> None:
     enterprise.delete()
 
 
-def save_market(user, dusun: Wilayah, **fields) -> Market:
-    _check(user, dusun)
-    market = Market(dusun=dusun, **fields)
-    market.full_clean()
-    market.save()
-    return market
+def save_market(user, dusun: Wilayah, *, instance: Market | None = None, **fields) -> Market:
+    return _save_record(Market, user, dusun, instance, fields)
 
 
 def delete_market(user, market: Market) -> None:

@@ -3,6 +3,7 @@ kecamatan/kabupaten summaries, the operator's management page, and a public JSON
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -106,10 +107,17 @@ def manage(request: HttpRequest, kode: str) -> HttpResponse:
     if not scope.can_edit(request.user, area):
         raise PermissionDenied(_("Anda tidak berwenang mengubah data ekonomi wilayah ini."))
     forms = {name: cls(prefix=name) for name, cls in FORMS.items()}
+    # Enterprises and markets can be corrected in place: ?ubah=usaha-12 fills that form with the record.
+    editing = _record_to_edit(area, request.POST.get("ubah") or request.GET.get("ubah") or "")
+    if editing and request.method == "GET":
+        name, record = editing
+        forms[name] = FORMS[name](prefix=name, initial=model_to_dict(record, fields=list(FORMS[name].base_fields)))
     if request.method == "POST":
         name = request.POST.get("form")
         if name not in FORMS:
             return HttpResponse(status=400)
+        if editing and editing[0] != name:
+            editing = None
         form = forms[name] = FORMS[name](request.POST, prefix=name)
         if form.is_valid():
             data = form.cleaned_data
@@ -125,9 +133,9 @@ def manage(request: HttpRequest, kode: str) -> HttpResponse:
                         realised=data["realised"],
                     )
                 elif name == "usaha":
-                    services.save_enterprise(request.user, area, **data)
+                    services.save_enterprise(request.user, area, instance=editing and editing[1], **data)
                 elif name == "pasar":
-                    services.save_market(request.user, area, **data)
+                    services.save_market(request.user, area, instance=editing and editing[1], **data)
                 elif name == "komoditas":
                     services.save_dusun_commodity(request.user, area, **data)
                 else:
@@ -150,8 +158,20 @@ def manage(request: HttpRequest, kode: str) -> HttpResponse:
             "markets": selectors.markets(area),
             "commodities": commodities,
             "year": year,
+            "editing": editing,
         },
     )
+
+
+EDITABLE = {"usaha": Enterprise, "pasar": Market}
+
+
+def _record_to_edit(area, token: str) -> tuple[str, Enterprise | Market] | None:
+    """The (form name, record) named by an `ubah` value such as "usaha-12"; 404 for another village's record."""
+    name, _sep, pk = token.partition("-")
+    if name not in EDITABLE or not pk.isdigit():
+        return None
+    return name, get_object_or_404(EDITABLE[name], pk=int(pk), dusun=area)
 
 
 DELETABLE = {
