@@ -43,8 +43,11 @@ def run() -> list[str]:
 
 
 def _submission(n: int) -> str:
+    from dusun.lapangan.xlsforms import FORM_VERSIONS
+
+    version = FORM_VERSIONS["dusun_sensus_keluarga"]
     return (
-        f'<data id="dusun_sensus_keluarga" version="2026112901"><mode>baru</mode><kk>{9900000000000000 + n}</kk>'
+        f'<data id="dusun_sensus_keluarga" version="{version}"><mode>baru</mode><kk>{9900000000000000 + n}</kk>'
         f"<alamat>Jalan {n}</alamat><lokasi>-1.6 102.0 0 5</lokasi><foto_rumah>r{n}.jpg</foto_rumah>"
         f"<meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta></data>"
     )

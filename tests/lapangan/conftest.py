@@ -19,6 +19,7 @@ from dusun.wilayah.models import Level, Wilayah
 PASSWORD = "rahasia-sekali-123"
 TELANG, BERINGIN = "15.08.14.2009", "15.08.14.2008"
 VERSION = "2026112901"
+CENSUS_VERSION = "2026112902"  # the census gained the "koreksi" member choice
 # A small valid JPEG header is enough: attachments are recognised by their first bytes.
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
 
@@ -103,8 +104,8 @@ def _el(name: str, value) -> str:
 
 def census_xml(
     *, instance: str | None = None, mode: str = "baru", kk: str = "", household: Household | None = None,
-    versi: str = "", members: list[dict] | None = None, photo: str = "", rt: str = "", version: str = VERSION,
-    extra: dict | None = None,
+    versi: str = "", members: list[dict] | None = None, photo: str = "", rt: str = "", version: str = CENSUS_VERSION,
+    deprecated: str = "", extra: dict | None = None,
 ) -> str:  # fmt: skip
     fields = {
         "mulai": "2026-11-28T09:00:00.000+07:00",
@@ -132,7 +133,8 @@ def census_xml(
     instance = instance or f"uuid:{uuid.uuid4()}"
     return (
         f'<?xml version="1.0"?><data xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" '
-        f'id="dusun_sensus_keluarga" version="{version}">{body}<meta><instanceID>{instance}</instanceID></meta></data>'
+        f'id="dusun_sensus_keluarga" version="{version}">{body}<meta><instanceID>{instance}</instanceID>'
+        f"{_el('deprecatedID', deprecated) if deprecated else ''}</meta></data>"
     )
 
 

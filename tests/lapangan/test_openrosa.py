@@ -11,7 +11,7 @@ from dusun.lapangan import services
 from dusun.lapangan.models import Formulir, Kiriman, Lampiran
 from dusun.warga.models import Household
 
-from .conftest import BERINGIN, JPEG, VERSION, OdkClient, census_xml, facility_xml
+from .conftest import BERINGIN, CENSUS_VERSION, JPEG, VERSION, OdkClient, census_xml, facility_xml
 
 LIST_NS = "{http://openrosa.org/xforms/xformsList}"
 MANIFEST_NS = "{http://openrosa.org/xforms/xformsManifest}"
@@ -44,9 +44,15 @@ def test_collect_sequence_form_list_to_submission(device, subunit, household):
     root = ET.fromstring(response.content)
     assert root.tag == f"{LIST_NS}xforms"
     entries = {x.findtext(f"{LIST_NS}formID"): x for x in root.findall(f"{LIST_NS}xform")}
-    assert set(entries) == {"dusun_sensus_keluarga", "dusun_survei_fasilitas", "dusun_survei_potensi"}
+    assert set(entries) == {
+        "dusun_sensus_keluarga",
+        "dusun_survei_fasilitas",
+        "dusun_survei_potensi",
+        "dusun_kuesioner_idm",
+        "dusun_kemajuan_kegiatan",
+    }
     census = entries["dusun_sensus_keluarga"]
-    assert census.findtext(f"{LIST_NS}version") == VERSION
+    assert census.findtext(f"{LIST_NS}version") == CENSUS_VERSION
     # 2. Form download: the XForm pyxform produced, hash as advertised.
     form = device.get(census.findtext(f"{LIST_NS}downloadUrl"))
     assert form.status_code == 200
@@ -130,7 +136,7 @@ def test_form_filter_and_all_versions(device, forms):
 
 def test_load_formulir_is_idempotent(forms):
     call_command("load_formulir", verbosity=0)
-    assert Formulir.objects.count() == 3
+    assert Formulir.objects.count() == 5
 
 
 # --- Bad input ---------------------------------------------------------------------------------------------
@@ -244,6 +250,6 @@ def test_census_hidden_without_personal_rights(users, forms, telang):
     device, token = services.create_device(root, telang, "HP teknisi")
     client = OdkClient(token, device)
     ids = [x.findtext(f"{LIST_NS}formID") for x in ET.fromstring(client.get("formList").content)]
-    assert ids == ["dusun_survei_fasilitas", "dusun_survei_potensi"]
+    assert "dusun_sensus_keluarga" not in ids and "dusun_survei_fasilitas" in ids
     assert client.submit(census_xml(kk="1508140103200011")).status_code == 403
     _nothing_written()

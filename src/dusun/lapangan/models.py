@@ -20,6 +20,8 @@ class FormKind(models.TextChoices):
     SENSUS = "sensus", _("Sensus keluarga")
     FASILITAS = "fasilitas", _("Survei fasilitas")
     POTENSI = "potensi", _("Survei potensi")
+    IDM = "idm", _("Kuesioner IDM")
+    KEMAJUAN = "kemajuan", _("Kemajuan kegiatan")
 
 
 class Formulir(models.Model):
@@ -98,6 +100,8 @@ class Kiriman(models.Model):
         PENDING = "menunggu", _("Menunggu tinjauan")
         APPROVED = "disetujui", _("Disetujui")
         REJECTED = "ditolak", _("Ditolak")
+        # An edit (meta/deprecatedID) arrived for this pending submission: the edit is reviewed instead.
+        SUPERSEDED = "digantikan", _("Digantikan suntingan")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     instance_id = models.CharField(_("instanceID"), max_length=100, unique=True)
@@ -117,6 +121,11 @@ class Kiriman(models.Model):
     xml_sha256 = models.CharField(max_length=64)
     data = models.JSONField(_("isian"), default=dict)
     expected_files = models.JSONField(default=list)
+    # An edit sent with meta/deprecatedID: the instanceID it replaces, and that submission when it is here.
+    deprecated_id = models.CharField(_("menyunting instanceID"), max_length=100, blank=True)
+    edit_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="edits", verbose_name=_("suntingan dari")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     received_at = models.DateTimeField(_("diterima"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -125,7 +134,8 @@ class Kiriman(models.Model):
     )
     reviewed_at = models.DateTimeField(_("ditinjau"), null=True, blank=True)
     reason = models.TextField(_("alasan penolakan"), blank=True)
-    # What the approval wrote: "warga.household:<uuid>" or "ruang.facility:<id>".
+    # What the approval wrote: "warga.household:<uuid>", "ruang.facility:<id>", "ruang.potential:<id>",
+    # "indeks.result:<id>" or "rencana.project:<id>".
     result_ref = models.CharField(_("hasil"), max_length=80, blank=True)
 
     class Meta:
@@ -141,6 +151,11 @@ class Kiriman(models.Model):
     def missing_files(self) -> list[str]:
         have = {a.name for a in self.lampiran.all()}
         return [name for name in self.expected_files if name not in have]
+
+    @property
+    def edits_approved(self) -> bool:
+        """An edit of a submission that was already approved: approving it changes the same record."""
+        return self.edit_of is not None and self.edit_of.status == Kiriman.Status.APPROVED
 
     @property
     def is_complete(self) -> bool:

@@ -15,7 +15,7 @@ from dusun.ruang.models import Facility, FacilityKind, PotentialKind
 from dusun.warga import choices as wc
 from dusun.warga.models import Household
 from dusun.warga.nik import mask
-from dusun.wilayah.models import Level, Wilayah
+from dusun.wilayah.models import Jenis, Level, Wilayah
 
 from .models import FormKind, Formulir, Kiriman, Perangkat
 
@@ -24,11 +24,20 @@ def find_form(form_id: str, version: str) -> Formulir | None:
     return Formulir.objects.filter(form_id=form_id, version=version).first()
 
 
+def forms_with_counts():
+    """Every stored form version with its submission counts (for opening and closing versions)."""
+    return Formulir.objects.annotate(
+        total=Count("kiriman"), pending=Count("kiriman", filter=Q(kiriman__status=Kiriman.Status.PENDING))
+    ).order_by("form_id", "-created_at")
+
+
 def device_forms(device: Perangkat, *, all_versions: bool = False) -> list[Formulir]:
     """Open forms a device may fill: the census only when its creator may read the village's personal data."""
     forms = Formulir.objects.filter(is_open=True).order_by("form_id", "-created_at")
     if not scope.can_view_personal(device.created_by, device.dusun):
         forms = forms.exclude(kind=FormKind.SENSUS)
+    if device.dusun.jenis != Jenis.DESA:
+        forms = forms.exclude(kind=FormKind.IDM)  # IDM is measured for desa only, not kelurahan
     if all_versions:
         return list(forms)
     latest: dict[str, Formulir] = {}
@@ -72,6 +81,18 @@ def media_file(device: Perangkat, filename: str) -> bytes | None:
             for h in households
         ]
         return _csv(rows, ["name", "label", "versi"])
+    if filename == "tahun_idm.csv":
+        return _csv(idm_years(dusun), ["name", "label", "versi"])
+    if filename == "kegiatan.csv":
+        rows = [
+            {
+                "name": str(p.pk),
+                "label": f"{p.proposal.title} ({p.proposal.year}) · {p.progress_pct}%",
+                "versi": version_of(p),
+            }
+            for p in active_projects(dusun)
+        ]
+        return _csv(rows, ["name", "label", "versi"])
     if filename == "fasilitas.csv":
         rows = [
             {"name": str(f.pk), "label": f"{f.get_kind_display()} · {f.name or '-'}", "versi": version_of(f)}
@@ -79,6 +100,46 @@ def media_file(device: Perangkat, filename: str) -> bytes | None:
         ]
         return _csv(rows, ["name", "label", "versi"])
     return None
+
+
+IDM_YEARS_OFFERED = 5
+
+
+def idm_years(dusun: Wilayah) -> list[dict]:
+    """Years the IDM questionnaire may be filled for (newest first), each with the version of the stored
+    entry the phone will carry back (0: none yet), so the review can tell that the office saved since."""
+    from django.utils import timezone
+
+    from dusun.indeks.models import Result, Series
+    from dusun.indeks.selectors import enterable_years
+
+    years = enterable_years(timezone.localdate().year)[:IDM_YEARS_OFFERED]
+    current = dict(
+        Result.objects.filter(dusun=dusun, series=Series.COMPUTED, is_current=True, year__in=years).values_list(
+            "year", "version"
+        )
+    )
+    return [{"name": str(y), "label": str(y), "versi": str(current.get(y, 0))} for y in years]
+
+
+def active_projects(dusun: Wilayah):
+    """The village's projects still under way (an accepted proposal, physical progress below 100 %)."""
+    from dusun.rencana.models import Project
+
+    return (
+        Project.objects.filter(proposal__dusun=dusun, progress_pct__lt=100)
+        .select_related("proposal")
+        .order_by("proposal__year", "proposal__title", "pk")
+    )
+
+
+def project_of(dusun: Wilayah, ref: str):
+    """The project a progress form points at, when it belongs to the village (else None)."""
+    from dusun.rencana.models import Project
+
+    if not (ref or "").isdigit():
+        return None
+    return Project.objects.select_related("proposal").filter(pk=int(ref), proposal__dusun=dusun).first()
 
 
 def md5(content: bytes) -> str:
@@ -111,6 +172,26 @@ def queue(user, dusun: Wilayah, status: str | None):
 def conflict_of(kiriman: Kiriman) -> str | None:
     """When the record the form was filled against changed afterwards: the time of that change."""
     d = kiriman.data
+    if kiriman.formulir.kind == FormKind.IDM:
+        from dusun.indeks.models import Result, Series
+
+        year, stamp = d.get("tahun") or "", d.get("tahun_versi") or ""
+        if not (year.isdigit() and stamp.isdigit()):
+            return None
+        current = (
+            Result.objects.filter(dusun=kiriman.dusun, year=int(year), series=Series.COMPUTED, is_current=True)
+            .values_list("version", "created_at")
+            .first()
+        )
+        if (current[0] if current else 0) == int(stamp):
+            return None
+        return f"versi {current[0]}, {current[1]:%d-%m-%Y %H:%M}" if current else "dihapus"
+    if kiriman.formulir.kind == FormKind.KEMAJUAN:
+        target = project_of(kiriman.dusun, d.get("kegiatan", ""))
+        if target is None:
+            return "dihapus"
+        current = version_of(target)
+        return None if current == d.get("kegiatan_versi", "") else current
     if d.get("mode") != "perbarui":
         return None
     if kiriman.formulir.kind == FormKind.SENSUS:
@@ -162,6 +243,8 @@ def _submitted_geometry(kiriman: Kiriman):
     if kiriman.formulir.kind == FormKind.POTENSI:
         shape = d.get("bentuk", "")
         return geometry(shape, d.get(shape, "")) if shape in ("titik", "garis", "area") else None
+    if kiriman.formulir.kind == FormKind.KEMAJUAN:
+        return geopoint(d.get("lokasi_1", ""))
     return geopoint(d.get("lokasi", ""))
 
 
@@ -170,7 +253,7 @@ def _map_config(kiriman: Kiriman, current, personal: bool) -> dict | None:
     A census house location is personal data: no map for roles that see the census masked."""
     import json
 
-    if not personal:
+    if not personal or kiriman.formulir.kind == FormKind.IDM:  # a questionnaire has nothing to map
         return None
     try:
         submitted = _submitted_geometry(kiriman)
@@ -194,6 +277,34 @@ def _map_config(kiriman: Kiriman, current, personal: bool) -> dict | None:
 
     features = [feature(g, role) for g, role in ((village, "desa"), (now, "sekarang"), (submitted, "kiriman")) if g]
     return {"bounds": list(extent), "geojson": {"type": "FeatureCollection", "features": features}}
+
+
+def _idm_rows(kiriman: Kiriman) -> list[tuple]:
+    """Each answered IDM item: the score stored for that year now, and the score answered."""
+    from dusun.indeks.models import Item, Result, ResultItem, Series
+
+    from .services import idm_entries
+
+    d = kiriman.data
+    try:
+        entries = idm_entries(d)
+    except ValidationError:
+        entries = {}
+    year = d.get("tahun") or ""
+    rows = [("Tahun", year, year)]
+    now = {}
+    if year.isdigit():
+        result = Result.objects.filter(
+            dusun=kiriman.dusun, year=int(year), series=Series.COMPUTED, is_current=True
+        ).first()
+        if result:
+            now = dict(ResultItem.objects.filter(result=result).values_list("item__code", "score"))
+    items = {code: (order, label) for code, order, label in Item.objects.filter(code__in=entries).values_list(
+        "code", "order", "official_label"
+    )}  # fmt: skip
+    for code, score in sorted(entries.items(), key=lambda e: (items.get(e[0], (999, ""))[0], e[0])):
+        rows.append((f"{code} {items.get(code, (0, ''))[1]}".strip(), now.get(code, ""), score))
+    return rows
 
 
 def comparison(kiriman: Kiriman, *, personal: bool) -> dict:
@@ -227,6 +338,20 @@ def comparison(kiriman: Kiriman, *, personal: bool) -> dict:
                     "peristiwa": _label(wc.EventKind, m.get("peristiwa", "")),
                 }
             )
+    elif kiriman.formulir.kind == FormKind.IDM:
+        rows = _idm_rows(kiriman)
+    elif kiriman.formulir.kind == FormKind.KEMAJUAN:
+        project = project_of(kiriman.dusun, d.get("kegiatan", ""))
+        current = project.proposal if project else None  # its location is what the map shows
+        title = f"{project.proposal.title} ({project.proposal.year})" if project else "?"
+        rows.append(("Kegiatan", title, title))
+        rows.append(("Tanggal pemeriksaan", "", d.get("tanggal", "")))
+        rows.append(("Kemajuan fisik (%)", str(project.progress_pct) if project else "", d.get("kemajuan", "")))
+        rows.append(("Realisasi kumulatif (Rp)", f"{project.realised:.0f}" if project else "", d.get("realisasi", "")))
+        rows.append(("Catatan", "", d.get("catatan", "")))
+        for n in range(1, 4):
+            if d.get(f"foto_{n}"):
+                rows.append((f"Lokasi foto {n}", "", _geo_text(d.get(f"lokasi_{n}"))))
     elif kiriman.formulir.kind == FormKind.POTENSI:
         from .services import geometry
 

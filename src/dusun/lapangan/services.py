@@ -9,12 +9,15 @@ census). Personal data never goes into a log line: messages carry UUIDs and coun
 
 import datetime as dt
 import logging
+import re
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, LineString, Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,14 +30,15 @@ from dusun.ruang.layers import get_layer
 from dusun.ruang.models import Facility
 from dusun.ruang.services import create_feature, update_feature
 from dusun.warga import choices as wc
-from dusun.warga.models import Household, ResidentEvent
-from dusun.warga.services import add_member
+from dusun.warga.models import Household, Resident, ResidentEvent
+from dusun.warga.services import add_member, update_member
 from dusun.wilayah.models import Level, Wilayah
 
 from . import xform
 from .models import FormKind, Formulir, Kiriman, Lampiran, Perangkat
-from .selectors import conflict_of, device_forms, find_form
+from .selectors import conflict_of, device_forms, find_form, project_of
 from .xform import SubmissionError
+from .xlsforms import KOREKSI, PROGRESS_PHOTOS
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,8 @@ KIND_BY_FORM_ID = {
     "dusun_sensus_keluarga": FormKind.SENSUS,
     "dusun_survei_fasilitas": FormKind.FASILITAS,
     "dusun_survei_potensi": FormKind.POTENSI,
+    "dusun_kuesioner_idm": FormKind.IDM,
+    "dusun_kemajuan_kegiatan": FormKind.KEMAJUAN,
 }
 MAX_XML_BYTES = 2 * 1024 * 1024
 
@@ -163,6 +169,8 @@ def check_references(dusun: Wilayah, form: Formulir, data: dict) -> None:
         ref = data.get("fasilitas", "")
         if not (ref.isdigit() and Facility.objects.filter(pk=int(ref), dusun=dusun).exists()):
             raise SubmissionError(403, f"Fasilitas yang diperiksa tidak terdaftar di {dusun.nama}.")
+    if form.kind == FormKind.KEMAJUAN and project_of(dusun, data.get("kegiatan", "")) is None:
+        raise SubmissionError(403, f"Kegiatan yang diperiksa bukan kegiatan {dusun.nama}.")
 
 
 def _uuid_or_none(value: str):
@@ -184,18 +192,33 @@ def receive(device: Perangkat, raw_xml: bytes, files: list[UploadedFile]) -> tup
     if len(raw_xml) > MAX_XML_BYTES:
         raise SubmissionError(413, "Berkas XML kiriman terlalu besar (batas 2 MB).")
     root = xform.parse_submission(raw_xml)
+    if xform.is_encrypted(root):
+        # Our forms carry no public key, so a phone only encrypts a form from another server. The queue
+        # must show the answers to a reviewer, and the server holds no private key: refuse, say why.
+        raise SubmissionError(
+            400,
+            "Kiriman terenkripsi tidak diterima: formulir Dusun Online tidak memakai enkripsi karena setiap "
+            "kiriman harus dibaca peninjau sebelum masuk data desa. Unduh ulang formulir dari server ini.",
+        )
     form_id, version = root.get("id") or "", root.get("version") or ""
     form = find_form(form_id, version)
     if form is None:
         raise SubmissionError(404, f"Formulir '{form_id}' versi '{version}' tidak dikenal server ini.")
     if not form.is_open:
-        raise SubmissionError(409, f"Formulir '{form_id}' versi '{version}' sudah ditutup; unduh versi terbaru.")
+        raise SubmissionError(
+            409,
+            f"Formulir '{form_id}' versi '{version}' sudah ditutup oleh admin kabupaten dan tidak menerima kiriman "
+            "lagi; unduh formulir terbaru (Dapatkan formulir kosong), isi ulang, lalu kirim.",
+        )
     if form.form_id not in {f.form_id for f in device_forms(device)}:
         raise SubmissionError(403, f"Perangkat ini tidak berwenang mengirim formulir '{form_id}'.")
     data = xform.to_dict(root)
     instance_id = xform.find_text(data, "meta/instanceID")
     if not instance_id or len(instance_id) > 100:
         raise SubmissionError(400, "Kiriman tanpa meta/instanceID tidak dapat diterima.")
+    deprecated_id = xform.find_text(data, "meta/deprecatedID")
+    if deprecated_id == instance_id or len(deprecated_id) > 100:
+        raise SubmissionError(400, "meta/deprecatedID harus menunjuk instanceID kiriman lain.")
     check_references(device.dusun, form, data)
     info = xform.inspect(form.xform)
     expected = [v for v in (xform.find_text(data, p) for p in info.binary_paths) if v]
@@ -205,6 +228,7 @@ def receive(device: Perangkat, raw_xml: bytes, files: list[UploadedFile]) -> tup
         kiriman = Kiriman.objects.select_for_update().filter(instance_id=instance_id).first()
         created = kiriman is None
         if kiriman is None:
+            earlier = _edited(device, form, deprecated_id) if deprecated_id else None
             try:
                 with transaction.atomic():
                     kiriman = Kiriman.objects.create(
@@ -216,9 +240,16 @@ def receive(device: Perangkat, raw_xml: bytes, files: list[UploadedFile]) -> tup
                         xml_sha256=digest,
                         data=data,
                         expected_files=expected,
+                        deprecated_id=deprecated_id,
+                        edit_of=earlier,
                     )
             except IntegrityError as exc:  # the same instanceID arriving twice at the same moment
                 raise SubmissionError(409, "Kiriman ini sedang diterima dari permintaan lain; kirim ulang.") from exc
+            if earlier is not None and earlier.status == Kiriman.Status.PENDING:
+                # The edit replaces what is still waiting: only the newest content is reviewed.
+                earlier.status = Kiriman.Status.SUPERSEDED
+                earlier.reason = _("Digantikan oleh suntingan %(id)s.") % {"id": instance_id}
+                earlier.save(update_fields=["status", "reason", "updated_at"])
         elif kiriman.xml_sha256 != digest or kiriman.dusun_id != device.dusun_id:
             raise SubmissionError(409, f"instanceID {instance_id} sudah dipakai kiriman lain dengan isi berbeda.")
         have = set(kiriman.lampiran.values_list("name", flat=True))
@@ -231,6 +262,19 @@ def receive(device: Perangkat, raw_xml: bytes, files: list[UploadedFile]) -> tup
             have.add(upload.name)
     logger.info("lapangan: submission %s %s (%d files)", kiriman.uuid, "new" if created else "resend", len(checked))
     return kiriman, created
+
+
+def _edited(device: Perangkat, form: Formulir, deprecated_id: str) -> Kiriman | None:
+    """The submission an edit (meta/deprecatedID) replaces, locked; None when it never reached this server
+    (the edit is then reviewed as a submission of its own)."""
+    earlier = Kiriman.objects.select_for_update().select_related("formulir").filter(instance_id=deprecated_id).first()
+    if earlier is None:
+        return None
+    if earlier.dusun_id != device.dusun_id:
+        raise SubmissionError(403, "Kiriman yang disunting bukan kiriman desa perangkat ini.")
+    if earlier.formulir.form_id != form.form_id:
+        raise SubmissionError(409, "Suntingan harus memakai formulir yang sama dengan kiriman yang disunting.")
+    return earlier
 
 
 def _check_files(files: list[UploadedFile], expected: list[str]) -> list[tuple[UploadedFile, str]]:
@@ -299,10 +343,17 @@ def approve(user, kiriman: Kiriman, *, accept_conflict: bool = False, request=No
             _("Data ini diubah orang lain sejak formulir diisi (%(when)s). Bandingkan, lalu centang "
               "'timpa perubahan itu' bila isian lapangan memang yang benar.") % {"when": conflict}
         )  # fmt: skip
-    apply = {FormKind.SENSUS: _apply_census, FormKind.FASILITAS: _apply_facility, FormKind.POTENSI: _apply_potential}[
-        kiriman.formulir.kind
-    ]
-    kiriman.result_ref = apply(user, kiriman, request)
+    apply = {
+        FormKind.SENSUS: _apply_census,
+        FormKind.FASILITAS: _apply_facility,
+        FormKind.POTENSI: _apply_potential,
+        FormKind.IDM: _apply_idm,
+        FormKind.KEMAJUAN: _apply_progress,
+    }[kiriman.formulir.kind]
+    if kiriman.formulir.kind == FormKind.IDM:
+        kiriman.result_ref = apply(user, kiriman, request, accept_conflict=accept_conflict)
+    else:
+        kiriman.result_ref = apply(user, kiriman, request)
     kiriman.status, kiriman.reason = Kiriman.Status.APPROVED, ""
     kiriman.reviewed_by, kiriman.reviewed_at = user, timezone.now()
     kiriman.save(update_fields=["status", "reason", "result_ref", "reviewed_by", "reviewed_at", "updated_at"])
@@ -356,9 +407,22 @@ HOUSEHOLD_FIELDS = {
 }
 
 
+def _edited_ref(kiriman: Kiriman, kind: str) -> str | None:
+    """For an edit of an approved submission: the id of the record that approval wrote (so the edit
+    changes that record instead of creating a second one)."""
+    if not kiriman.edits_approved:
+        return None
+    ref_kind, _sep, ref = kiriman.edit_of.result_ref.partition(":")
+    return ref if ref_kind == kind and ref else None
+
+
 def _apply_census(user, kiriman: Kiriman, request) -> str:
     d, dusun = kiriman.data, kiriman.dusun
-    if d.get("mode") == "perbarui":
+    if edited := _edited_ref(kiriman, "warga.household"):
+        household = Household.objects.select_for_update().get(uuid=edited, dusun=dusun)
+        if d.get("kk"):
+            household.kk_number = d["kk"]
+    elif d.get("mode") == "perbarui":
         household = Household.objects.select_for_update().get(uuid=d.get("keluarga"), dusun=dusun)
     else:
         household = Household(dusun=dusun, kk_number=d.get("kk", ""))
@@ -387,11 +451,47 @@ def _apply_census(user, kiriman: Kiriman, request) -> str:
     return f"warga.household:{household.uuid}"
 
 
+def _member_error(n: int, exc: ValidationError) -> ValidationError:
+    messages = (
+        [f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()] if hasattr(exc, "error_dict") else exc.messages
+    )
+    return ValidationError(_("Anggota %(n)d: %(m)s") % {"n": n, "m": "; ".join(messages)})
+
+
 def _add_member(user, household: Household, member: dict, on: dt.date, n: int, request) -> None:
+    """A member of the submission: an active resident of this household with the same NIK is corrected
+    (the fields that differ, through `update_member`); anyone else is added (`add_member`)."""
     kind = member.get("peristiwa") or wc.EventKind.PENDATAAN
     born = parse_date(member.get("tanggal_lahir") or "")
     if born is None:
         raise ValidationError(_("Anggota %(n)d: tanggal lahir kosong atau tidak terbaca.") % {"n": n})
+    existing = (
+        Resident.objects.filter(household=household, nik=member.get("nik") or "", status=wc.ResidentStatus.AKTIF)
+        .order_by("pk")
+        .first()
+        if household.pk
+        else None
+    )
+    if existing is not None:
+        corrections = {
+            "name": (member.get("nama") or "").strip(),
+            "sex": member.get("jk"),
+            "birth_date": born,
+            "relationship": member.get("hubungan"),
+        }
+        try:
+            update_member(user, existing, corrections, request=request)
+        except ValidationError as exc:
+            raise _member_error(n, exc) from exc
+        return
+    if kind == KOREKSI:
+        raise ValidationError(
+            _(
+                "Anggota %(n)d: dipilih 'datanya dikoreksi', tetapi NIK ini tidak tercatat di keluarga ini. Periksa "
+                "NIK-nya, atau tolak kiriman agar petugas memilih 'pendataan', 'lahir' atau 'pindah datang'."
+            )
+            % {"n": n}
+        )
     data = {
         "nik": member.get("nik"),
         "name": (member.get("nama") or "").strip(),
@@ -407,10 +507,7 @@ def _add_member(user, household: Household, member: dict, on: dt.date, n: int, r
     try:
         resident = add_member(user, household, call_kind, data, request=request)
     except ValidationError as exc:
-        messages = (
-            [f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()] if hasattr(exc, "error_dict") else exc.messages
-        )
-        raise ValidationError(_("Anggota %(n)d: %(m)s") % {"n": n, "m": "; ".join(messages)}) from exc
+        raise _member_error(n, exc) from exc
     if kind == wc.EventKind.PENDATAAN:
         ResidentEvent.objects.filter(resident=resident).update(kind=wc.EventKind.PENDATAAN)
 
@@ -429,8 +526,9 @@ def _apply_facility(user, kiriman: Kiriman, request) -> str:
         "survey_date": filled_on(kiriman),
         "source": f"ODK {kiriman.formulir.form_id} v{kiriman.formulir.version}"[:200],
     }
-    if d.get("mode") == "perbarui":
-        feature = Facility.objects.get(pk=int(d["fasilitas"]), dusun=kiriman.dusun)
+    edited = _edited_ref(kiriman, "ruang.facility")
+    if edited or d.get("mode") == "perbarui":
+        feature = Facility.objects.get(pk=int(edited or d["fasilitas"]), dusun=kiriman.dusun)
         feature = update_feature(spec, feature, user=user, geom=geom, attributes=attributes)
     else:
         feature = create_feature(spec, user=user, dusun=kiriman.dusun, geom=geom, attributes=attributes)
@@ -450,5 +548,104 @@ def _apply_potential(user, kiriman: Kiriman, request) -> str:
         "survey_date": filled_on(kiriman),
         "source": f"ODK {kiriman.formulir.form_id} v{kiriman.formulir.version}"[:200],
     }
-    feature = create_feature(get_layer("potensi"), user=user, dusun=kiriman.dusun, geom=geom, attributes=attributes)
+    spec = get_layer("potensi")
+    if edited := _edited_ref(kiriman, "ruang.potential"):
+        feature = spec.model.objects.get(pk=int(edited), dusun=kiriman.dusun)
+        feature = update_feature(spec, feature, user=user, geom=geom, attributes=attributes)
+    else:
+        feature = create_feature(spec, user=user, dusun=kiriman.dusun, geom=geom, attributes=attributes)
     return f"ruang.potential:{feature.pk}"
+
+
+IDM_FIELD = re.compile(r"^([A-Z]{2,5})_([0-9]{1,3})$")
+
+
+def idm_entries(data: dict) -> dict[str, int]:
+    """The answered IDM items of a questionnaire: {"IKS.04": 3, …}; a question left empty is not included
+    (the stored score stays). Codes and scores are checked by `dusun.indeks.services.save_entries`."""
+    entries = {}
+    for key, value in data.items():
+        match = IDM_FIELD.match(key)
+        if not match or not isinstance(value, str) or not value:
+            continue
+        if not value.isdigit():
+            raise ValidationError(_("Jawaban %(k)s '%(v)s' bukan skor.") % {"k": key, "v": value})
+        entries[f"{match[1]}.{match[2]}"] = int(value)
+    return entries
+
+
+def idm_year(data: dict) -> int:
+    value = data.get("tahun") or ""
+    if not (value.isdigit() and len(value) == 4):
+        raise ValidationError(_("Tahun IDM '%(v)s' tidak terbaca; pilih tahun dari daftar.") % {"v": value})
+    return int(value)
+
+
+def _apply_idm(user, kiriman: Kiriman, request, *, accept_conflict: bool = False) -> str:
+    """The answers become that year's entry, exactly as if typed into the web entry form
+    (`dusun.indeks.services.save_entries`: item codes, score ranges, year, village kind)."""
+    from dusun.indeks import services as indeks
+
+    d = kiriman.data
+    year, entries = idm_year(d), idm_entries(d)
+    if not entries:
+        raise ValidationError(_("Kuesioner ini tidak berisi satu pun jawaban indikator; tidak ada yang disimpan."))
+    stamp = d.get("tahun_versi") or ""
+    # The version the phone saw; a save in the office since then is refused unless the reviewer overrides.
+    base_version = None if accept_conflict or not stamp.isdigit() else int(stamp)
+    try:
+        result = indeks.save_entries(kiriman.dusun, year, entries, user=user, base_version=base_version)
+    except indeks.InputError as exc:
+        raise ValidationError(exc.problems) from exc
+    return f"indeks.result:{result.pk}" if result else ""
+
+
+def _amount(value: str, label: str) -> Decimal:
+    try:
+        amount = Decimal((value or "").strip())
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ValidationError(_("%(l)s '%(v)s' bukan angka.") % {"l": label, "v": value})
+    return amount.quantize(Decimal("1"))
+
+
+def _apply_progress(user, kiriman: Kiriman, request) -> str:
+    """A progress report of a village project through `dusun.rencana.services.record_progress` (its checks
+    of progress, realisation and date; photos re-encoded there, EXIF and all metadata dropped). One report
+    per photo, since a report holds one photo; the photo's location is the geotag the service read from the
+    EXIF, or else the geopoint taken with the photo in the form."""
+    from dusun.rencana import services as rencana
+    from dusun.rencana.models import ProjectUpdate
+
+    d = kiriman.data
+    project = project_of(kiriman.dusun, d.get("kegiatan", ""))
+    if project is None:
+        raise ValidationError(_("Kegiatan yang dilaporkan tidak ada lagi di rencana desa ini."))
+    on = parse_date(d.get("tanggal") or "")
+    if on is None:
+        raise ValidationError(_("Tanggal pemeriksaan kosong atau tidak terbaca."))
+    pct = d.get("kemajuan") or ""
+    if not pct.isdigit():
+        raise ValidationError(_("Kemajuan fisik '%(v)s' bukan bilangan bulat 0–100.") % {"v": pct})
+    realised = _amount(d.get("realisasi", ""), _("Realisasi"))
+    note = (d.get("catatan") or "").strip()[:440]
+    files = {a.name: a for a in kiriman.lampiran.all()}
+    # A phone's submission is complete before approval; an imported export carries no photos at all.
+    names = [(d.get(f"foto_{n}"), d.get(f"lokasi_{n}", "")) for n in range(1, PROGRESS_PHOTOS + 1)]
+    photos = [(name, where) for name, where in names if name and name in files]
+    values = {"date": on, "progress_pct": int(pct), "realised": realised}
+    try:
+        if not photos:
+            rencana.record_progress(user, project, note=note, **values)
+        for n, (name, where) in enumerate(photos, start=1):
+            label = note if n == 1 else f"{note} ({_('foto %(n)d dari %(t)d') % {'n': n, 't': len(photos)}})".strip()
+            with files[name].file.open("rb") as handle:
+                update = rencana.record_progress(
+                    user, project, note=label[:500], photo=File(handle, name=name), **values
+                )
+            if update.photo_location is None and (point := geopoint(where)) is not None:
+                ProjectUpdate.objects.filter(pk=update.pk).update(photo_location=point)
+    except PermissionDenied as exc:
+        raise ValidationError(str(exc)) from exc
+    return f"rencana.project:{project.pk}"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("lapangan/dusun/<str:kode>/", views.dusun, name="dusun"),
     path("lapangan/dusun/<str:kode>/impor/", views.import_export, name="import_export"),
     path("lapangan/perangkat/<uuid:uuid>/cabut/", views.revoke, name="revoke"),
+    path("lapangan/formulir/<int:pk>/buka-tutup/", views.form_open, name="form_open"),
     path("lapangan/kiriman/<uuid:uuid>/", views.detail, name="detail"),
     path("lapangan/kiriman/<uuid:uuid>/lampiran/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +20,7 @@ from dusun.akun import scope
 from dusun.akun.audit import Action, log_access
 from dusun.wilayah.models import Level, Wilayah
 
-from . import importer, selectors, services
+from . import importer, qr, selectors, services
 from .forms import ApproveForm, DeviceForm, ImportForm, RejectForm
 from .models import FormKind, Formulir, Kiriman, Perangkat
 
@@ -51,10 +52,39 @@ def _kiriman(user, uuid) -> Kiriman:
     return kiriman
 
 
+def _manages_forms(user) -> bool:
+    """Who opens and closes form versions (as `services.set_form_open` checks): kabupaten admin, superuser."""
+    return user.is_superuser or user.roles.filter(role="kabupaten").exists()
+
+
 @private
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "lapangan/home.html", {"villages": selectors.reviewable_villages(request.user)})
+    manages = _manages_forms(request.user)
+    context = {
+        "villages": selectors.reviewable_villages(request.user),
+        "manages_forms": manages,
+        "formulir": selectors.forms_with_counts() if manages else [],
+    }
+    return render(request, "lapangan/home.html", context)
+
+
+@private
+@require_POST
+def form_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a form version (phones no longer see it, its submissions are refused) or open it again."""
+    form = get_object_or_404(Formulir, pk=pk)
+    is_open = request.POST.get("is_open") == "1"
+    services.set_form_open(request.user, form, is_open)
+    if is_open:
+        messages.success(request, _("%(f)s versi %(v)s dibuka lagi.") % {"f": form.title, "v": form.version})
+    else:
+        messages.success(
+            request,
+            _("%(f)s versi %(v)s ditutup: tidak muncul lagi di daftar formulir ponsel dan kirimannya ditolak.")
+            % {"f": form.title, "v": form.version},
+        )
+    return redirect(reverse("lapangan:home") + "#formulir")
 
 
 @private
@@ -62,7 +92,8 @@ def dusun(request: HttpRequest, kode: str) -> HttpResponse:
     area = _village(request.user, kode)
     can_edit = scope.can_edit(request.user, area)
     form = DeviceForm(request.POST or None)
-    new_url = None
+    new_url = setup_qr = None
+    web_forms = []
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("Anda tidak berwenang membuat perangkat lapangan untuk desa ini."))
@@ -73,6 +104,12 @@ def dusun(request: HttpRequest, kode: str) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 new_url = request.build_absolute_uri(f"/lapangan/odk/{token}")
+                payload = qr.encode(qr.collect_settings(new_url, f"Dusun Online {area.nama} — {device.name}"))
+                setup_qr = {"payload": payload, "svg": qr.svg(payload)}
+                # Shown once with the URL (the token is not stored): the same forms in the browser.
+                web_forms = [
+                    (f, reverse("lapangan:web_form", args=[token, f.pk])) for f in selectors.device_forms(device)
+                ]
                 messages.success(request, _("Perangkat %(n)s dibuat.") % {"n": device.name})
     status = request.GET.get("status", Kiriman.Status.PENDING)
     if status not in Kiriman.Status.values:
@@ -82,6 +119,8 @@ def dusun(request: HttpRequest, kode: str) -> HttpResponse:
         "can_edit": can_edit,
         "form": form,
         "new_url": new_url,
+        "setup_qr": setup_qr,
+        "web_forms": web_forms,
         "devices": Perangkat.objects.filter(dusun=area).select_related("created_by"),
         "items": Paginator(selectors.queue(request.user, area, status or None), 50).get_page(request.GET.get("page")),
         "status": status,

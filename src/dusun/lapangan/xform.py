@@ -85,6 +85,13 @@ def parse_submission(raw: bytes) -> Element:
         raise SubmissionError(400, f"XML kiriman rusak: {exc}.") from exc
 
 
+def is_encrypted(root: Element) -> bool:
+    """An ODK encrypted submission: `encrypted="yes"` and the answers in an attached `.enc` file."""
+    if (root.get("encrypted") or "").lower() in ("yes", "true"):
+        return True
+    return any(_strip(child.tag) in ("base64EncryptedKey", "encryptedXmlFile") for child in root)
+
+
 def to_dict(element: Element):
     """The instance as nested dicts; a repeat (a child name seen twice, or any known repeat) becomes a list."""
     children = list(element)

@@ -32,6 +32,9 @@ def _choices(list_name: str, choices) -> list[tuple[str, str, str]]:
     return [(list_name, value, str(label)) for value, label in choices]
 
 
+# A member already in the register whose data the enumerator corrects (census approval updates that
+# resident through `dusun.warga.services.update_member`; the other values add a new one).
+KOREKSI = "koreksi"
 MODE = [("mode", "baru", "Data baru"), ("mode", "perbarui", "Memperbarui data yang ada")]
 META = [_q("start", "mulai"), _q("end", "selesai"), _q("deviceid", "id_perangkat")]
 
@@ -57,7 +60,8 @@ def census() -> dict:
         _q("select_one jamban", "jamban", "Tempat buang air besar"),
         _q("select_one penerangan", "penerangan", "Sumber penerangan"),
         _q("image", "foto_rumah", "Foto rumah (tampak depan)"),
-        _q("begin_repeat", "anggota", "Anggota keluarga yang belum tercatat"),
+        _q("begin_repeat", "anggota", "Anggota keluarga yang baru atau yang datanya dikoreksi",
+           hint="Anggota yang sudah tercatat dan datanya benar tidak perlu diisi lagi."),
         _q("select_one peristiwa", "peristiwa", "Tercatat karena", required="yes"),
         _q("text", "nik", "NIK (16 angka)", required="yes", constraint=SIXTEEN_DIGITS,
            constraint_message="NIK harus 16 angka."),
@@ -81,6 +85,7 @@ def census() -> dict:
         ("peristiwa", wc.EventKind.PENDATAAN.value, "Sudah tinggal di sini (pendataan)"),
         ("peristiwa", wc.EventKind.LAHIR.value, str(wc.EventKind.LAHIR.label)),
         ("peristiwa", wc.EventKind.PINDAH_DATANG.value, str(wc.EventKind.PINDAH_DATANG.label)),
+        ("peristiwa", KOREKSI, "Sudah tercatat di keluarga ini; datanya dikoreksi"),
     ]
     return {"survey": survey, "choices": choices, "settings": _settings("dusun_sensus_keluarga", "Sensus keluarga")}
 
@@ -127,13 +132,99 @@ def potential() -> dict:
     return {"survey": survey, "choices": choices, "settings": _settings("dusun_survei_potensi", "Survei potensi")}
 
 
+def idm() -> dict:
+    """Kuesioner IDM: the village's own answers for the IDM items that are not derived from platform data,
+    for one year. Each answer is the item's score band with its official wording (the same choices as
+    the web entry form, `dusun.indeks.forms.score_choices`); a question left empty keeps the stored score.
+    Approval saves them through `dusun.indeks.services.save_entries` as that year's entry."""
+    from dusun.indeks.definition_file import DEFAULT_DEFINITIONS, read_definition
+    from dusun.indeks.derivations import rules_for
+
+    definition = read_definition(DEFAULT_DEFINITIONS[0])
+    derived = {code for code, rule in rules_for(definition.code).items() if not rule.is_pending}
+    survey = [
+        *META,
+        _q("select_one_from_file tahun_idm.csv", "tahun", "Tahun IDM yang diisi", required="yes"),
+        _q("calculate", "tahun_versi", calculation="instance('tahun_idm')/root/item[name = ${tahun}]/versi"),
+        _q("note", "petunjuk", "Pilih uraian yang sesuai keadaan desa. Kosongkan pertanyaan yang belum diketahui: "
+           "skor yang sudah tersimpan untuk indikator itu tidak berubah."),
+    ]  # fmt: skip
+    choices = []
+    for component in definition.components:
+        survey.append(_q("note", f"bagian_{component.code.lower()}", f"{component.code} — {component.name}"))
+        for item in component.items:
+            if item.code in derived:
+                continue
+            name = idm_field(item.code)
+            survey.append(_q(f"select_one {name}", name, f"{item.code} {item.official_label}", hint=item.question))
+            known = set()
+            for band in item.bands:
+                label = f"{band.score} — {band.text}" + ("" if band.verified else " (pita belum terverifikasi)")
+                choices.append((name, str(band.score), label))
+                known.add(band.score)
+            if not item.bands_complete:
+                for score in range(definition.max_score, definition.min_score - 1, -1):
+                    if score not in known:
+                        choices.append((name, str(score), f"{score} — uraian resmi untuk skor ini belum diketahui"))
+    survey.append(_q("text", "catatan", "Catatan", hint="Sumber data, siapa yang ditanya."))
+    return {"survey": survey, "choices": choices, "settings": _settings("dusun_kuesioner_idm", "Kuesioner IDM")}
+
+
+def idm_field(code: str) -> str:
+    """IKS.04 → IKS_04 (an XML name cannot hold the dot)."""
+    return code.replace(".", "_")
+
+
+def progress() -> dict:
+    """Kemajuan kegiatan: physical progress, realisation and 1–3 photos (each with its location) of a
+    project of the village's plan (`dusun.rencana`), chosen from the village's list of running projects."""
+    survey = [
+        *META,
+        _q("select_one_from_file kegiatan.csv", "kegiatan", "Kegiatan yang diperiksa", required="yes",
+           appearance="search"),
+        _q("calculate", "kegiatan_versi", calculation="instance('kegiatan')/root/item[name = ${kegiatan}]/versi"),
+        _q("date", "tanggal", "Tanggal pemeriksaan", required="yes", constraint=". <= today()",
+           constraint_message="Tanggal pemeriksaan tidak boleh di masa depan."),
+        _q("integer", "kemajuan", "Kemajuan fisik (%)", required="yes", constraint=". >= 0 and . <= 100",
+           constraint_message="Kemajuan fisik antara 0 dan 100."),
+        # decimal, not integer: Collect's integer widget stops at 9 digits, a budget in rupiah does not.
+        _q("decimal", "realisasi", "Realisasi kumulatif (Rp)", required="yes", constraint=". >= 0",
+           constraint_message="Realisasi tidak boleh negatif."),
+        _q("text", "catatan", "Catatan", hint="Apa yang sudah dikerjakan, kendala di lapangan."),
+    ]  # fmt: skip
+    for n in range(1, PROGRESS_PHOTOS + 1):
+        # Photo 2 is offered once photo 1 is taken, photo 3 once photo 2 is; each photo has its location.
+        relevant = "" if n == 1 else f"${{foto_{n - 1}}} != ''"
+        survey.append(_q("image", f"foto_{n}", f"Foto {n}", required="yes" if n == 1 else "", relevant=relevant,
+                         hint="Foto bagian pekerjaan yang dilaporkan."))  # fmt: skip
+        survey.append(_q("geopoint", f"lokasi_{n}", f"Lokasi foto {n}", required="yes",
+                         relevant=f"${{foto_{n}}} != ''"))  # fmt: skip
+    return {"survey": survey, "choices": [], "settings": _settings("dusun_kemajuan_kegiatan", "Kemajuan kegiatan")}
+
+
+PROGRESS_PHOTOS = 3
+
+
 def _settings(form_id: str, title: str) -> dict:
-    return {"form_id": form_id, "form_title": title, "version": FORM_VERSION, "default_language": "id"}
+    return {"form_id": form_id, "form_title": title, "version": FORM_VERSIONS[form_id], "default_language": "id"}
 
 
-# Raise when a form changes; the old version keeps accepting submissions (decision 0010).
-FORM_VERSION = "2026112901"
-FORMS = {"sensus_keluarga": census, "survei_fasilitas": facility, "survei_potensi": potential}
+# Raise a form's version when it changes; the old version keeps accepting submissions until it is closed
+# (decision 0010). The census gained the "koreksi" member choice in 2026112902.
+FORM_VERSIONS = {
+    "dusun_sensus_keluarga": "2026112902",
+    "dusun_survei_fasilitas": "2026112901",
+    "dusun_survei_potensi": "2026112901",
+    "dusun_kuesioner_idm": "2026112901",
+    "dusun_kemajuan_kegiatan": "2026112901",
+}
+FORMS = {
+    "sensus_keluarga": census,
+    "survei_fasilitas": facility,
+    "survei_potensi": potential,
+    "kuesioner_idm": idm,
+    "kemajuan_kegiatan": progress,
+}
 
 
 def workbook_bytes(name: str) -> bytes:

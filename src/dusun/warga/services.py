@@ -298,6 +298,18 @@ def _earlier_row(nik: str, dusun: Wilayah, kind: str) -> Resident | None:
     return next((r for r in rows if r.dusun_id == dusun.pk), None)
 
 
+def _check_matches_nik(decoded, birth_date, sex) -> None:
+    """Digits 7–12 of a NIK are the birth date (day + 40 for women): the entered ones must agree."""
+    if (decoded.birth_date.day, decoded.birth_date.month, decoded.birth_date.year % 100) != (
+        birth_date.day,
+        birth_date.month,
+        birth_date.year % 100,
+    ):
+        raise ValidationError({"birth_date": _("Tanggal lahir tidak cocok dengan angka 7–12 NIK.")})
+    if (sex == c.Sex.PEREMPUAN) != decoded.female:
+        raise ValidationError({"sex": _("Jenis kelamin tidak cocok dengan NIK (perempuan: tanggal + 40).")})
+
+
 @transaction.atomic
 def add_member(user, household: Household, kind: str, data: dict, request=None) -> Resident:
     """A birth or a person moving in: a new resident of the household, checked like an imported row."""
@@ -314,14 +326,7 @@ def add_member(user, household: Household, kind: str, data: dict, request=None) 
     if isinstance(decoded, str):
         raise ValidationError({"nik": _("NIK tidak sah: %(p)s") % {"p": decoded}})
     born = data["birth_date"]
-    if (decoded.birth_date.day, decoded.birth_date.month, decoded.birth_date.year % 100) != (
-        born.day,
-        born.month,
-        born.year % 100,
-    ):
-        raise ValidationError({"birth_date": _("Tanggal lahir tidak cocok dengan angka 7–12 NIK.")})
-    if (data["sex"] == c.Sex.PEREMPUAN) != decoded.female:
-        raise ValidationError({"sex": _("Jenis kelamin tidak cocok dengan NIK (perempuan: tanggal + 40).")})
+    _check_matches_nik(decoded, born, data["sex"])
     if decoded.demo and not household.is_demo:
         raise ValidationError({"nik": _("NIK berpola data demo tidak boleh dipakai untuk data nyata.")})
     earlier = _earlier_row(nik, household.dusun, kind)
@@ -364,6 +369,46 @@ def add_member(user, household: Household, kind: str, data: dict, request=None) 
     )
     transaction.on_commit(request_statistics_refresh)
     return resident
+
+
+CORRECTABLE = ("name", "sex", "birth_date", "relationship")
+
+
+@transaction.atomic
+def update_member(user, resident: Resident, data: dict, request=None) -> list[str]:
+    """Correct a registered resident's name, sex, birth date or relationship (e.g. from an approved field
+    census), checked against the NIK as a new member is. Returns the fields that changed; when none did,
+    nothing is written or logged. The NIK itself is the person's key and is not changed here."""
+    _check_editor(user, resident.dusun)
+    unknown = sorted(set(data) - set(CORRECTABLE))
+    if unknown:
+        raise ValidationError(_("Kolom %(f)s tidak dapat dikoreksi di sini.") % {"f": ", ".join(unknown)})
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.status != c.ResidentStatus.AKTIF:
+        raise ValidationError(_("Penduduk ini sudah tidak tercatat tinggal di sini; datanya tidak dapat dikoreksi."))
+    changed = [f for f in CORRECTABLE if data.get(f) not in (None, "") and getattr(resident, f) != data[f]]
+    if not changed:
+        return []
+    for field in changed:
+        setattr(resident, field, data[field])
+    decoded = NikChecker().decode(resident.nik)
+    if isinstance(decoded, str):
+        raise ValidationError({"nik": _("NIK tidak sah: %(p)s") % {"p": decoded}})
+    _check_matches_nik(decoded, resident.birth_date, resident.sex)
+    resident.full_clean()
+    resident.save()
+    log_access(
+        user,
+        Action.EDIT,
+        wilayah=resident.dusun,
+        object_type="warga.resident",
+        object_ref=resident.uuid,
+        record_count=1,
+        reason=_("koreksi data penduduk"),
+        request=request,
+    )
+    transaction.on_commit(request_statistics_refresh)
+    return changed
 
 
 # --- Exports --------------------------------------------------------------------------------------------
