@@ -201,7 +201,9 @@ def _select_sql(spec: LayerSpec, columns: list[Column], family: int | None, mult
 
 def _write_csv(sql: str, params: dict, path: Path) -> None:
     copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
-    with connection.cursor() as cursor, path.open("wb") as out, cursor.copy(copy_sql, params) as copy:
+    # COPY goes through the psycopg cursor itself: Django's debug wrapper (DEBUG=1, as `make run` serves)
+    # has a copy() that takes no parameters.
+    with connection.cursor() as cursor, path.open("wb") as out, cursor.cursor.copy(copy_sql, params) as copy:
         for chunk in copy:
             out.write(chunk)
 

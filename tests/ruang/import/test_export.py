@@ -146,6 +146,17 @@ def test_every_format_opens_in_gdal_for_every_level(client, gis, tmp_path, seede
     assert feature_count(gis, path) == expected
 
 
+def test_exports_work_with_the_debug_cursor_of_make_run(client, gis, tmp_path, seeded):
+    """`make run` serves with DEBUG=1, where Django wraps cursors in CursorDebugWrapper (whose copy() took no
+    parameters, so every download was a 500 in development). CaptureQueriesContext forces that wrapper."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection):
+        path = download(client, tmp_path, "fasilitas", "15.08.14", "gpkg")
+    assert feature_count(gis, path) == 3
+
+
 def test_an_empty_layer_still_has_its_columns(client, gis, tmp_path, seeded):
     path = download(client, tmp_path, "bangunan", "15.08.14.2009", "gpkg")
     info = gis.ogrinfo(path)
