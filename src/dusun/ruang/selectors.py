@@ -68,7 +68,9 @@ def get_area(kode: str, level: Level) -> Wilayah:
 _cache = LocMemCache("dusun-ruang-stats", {"TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 2000}})
 
 
-def _cached(name: str, parts: tuple, layers: list[str], compute):
+def cached_by_layer_version(name: str, parts: tuple, layers: list[str], compute):
+    """`compute()`, cached until one of `layers` changes (their version is part of the key). Other modules'
+    public statistics built on ruang's layers (portal indicators) share this cache."""
     if connection.in_atomic_block:
         return compute()  # possibly uncommitted data: never cached (see tiles.cached_tile_gzip)
     key = ":".join(
@@ -93,7 +95,7 @@ def _cursor():
 
 def snapshots_in(area: Wilayah) -> list[LandCoverSnapshot]:
     """Snapshots with at least one polygon in the area, newest first."""
-    ids = _cached("snapshots", (area.kode,), ["tutupan-lahan"], lambda: _snapshot_ids(area))
+    ids = cached_by_layer_version("snapshots", (area.kode,), ["tutupan-lahan"], lambda: _snapshot_ids(area))
     by_id = LandCoverSnapshot.objects.select_related("legend").in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
@@ -238,7 +240,7 @@ class LandCoverStats:
 
 def landcover_stats(area: Wilayah, snapshot: LandCoverSnapshot) -> LandCoverStats:
     """Hectares per legend class of a snapshot in an area, largest first (cached per data version)."""
-    return _cached(
+    return cached_by_layer_version(
         "landcover", (area.kode, snapshot.pk), ["tutupan-lahan"], lambda: landcover_stats_uncached(area, snapshot)
     )
 
@@ -291,7 +293,7 @@ class VillageLandCover:
 
 def landcover_by_village(area: Wilayah, snapshot: LandCoverSnapshot) -> list[VillageLandCover]:
     """For each village of a kecamatan or kabupaten: mapped hectares, natural forest and dominant class."""
-    return _cached(
+    return cached_by_layer_version(
         "landcover-villages", (area.kode, snapshot.pk), ["tutupan-lahan"], lambda: _landcover_by_village(area, snapshot)
     )
 
@@ -434,7 +436,7 @@ def managed_area_shares(area: Wilayah) -> list[ManagedShare]:
     """For each village of the area: hectares covered by managed areas (union, geodesic) and by kind.
 
     Villages without any managed area are listed with zero, so a kecamatan table shows them all."""
-    return _cached("managed", (area.kode,), ["kawasan"], lambda: _managed_area_shares(area))
+    return cached_by_layer_version("managed", (area.kode,), ["kawasan"], lambda: _managed_area_shares(area))
 
 
 def _managed_area_shares(area: Wilayah) -> list[ManagedShare]:
@@ -484,7 +486,7 @@ def managed_kind_labels() -> dict[str, str]:
 
 def building_counts(area: Wilayah) -> list[CountRow]:
     """Building footprints by use (cached per data version: a kabupaten has 150,000+)."""
-    return _cached("buildings", (area.kode,), ["bangunan"], lambda: _building_counts(area))
+    return cached_by_layer_version("buildings", (area.kode,), ["bangunan"], lambda: _building_counts(area))
 
 
 def _building_counts(area: Wilayah) -> list[CountRow]:
