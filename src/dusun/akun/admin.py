@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from .models import RoleAssignment, User
+from .models import ApiToken, RoleAssignment, User
 
 
 class RoleInlineFormSet(BaseInlineFormSet):
@@ -36,3 +36,18 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "wilayah__nama", "wilayah__kode"]
     autocomplete_fields = ["user", "wilayah"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be inspected and revoked here; they are created by their owner on /akun/token/, where the
+    key is shown once (the admin never sees a key, only its prefix)."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -101,3 +101,33 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("AccessLog bersifat tambah-saja; baris tidak boleh dihapus.")
+
+
+class ApiToken(models.Model):
+    """A personal key for the REST API (/api/v1/), acting with its owner's roles and area scope.
+
+    Only a SHA-256 hash of the key is stored: the key itself is shown once, when it is created, and cannot
+    be read back (a database leak does not leak usable keys). Keys are 256 random bits, so an unsalted
+    hash is enough and lets a request find its token by an indexed lookup. `prefix` (the first characters)
+    lets the owner tell their keys apart without revealing them.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("pengguna"))
+    name = models.CharField(_("nama"), max_length=80, help_text=_("Untuk apa kunci ini, mis. dasbor Bappeda."))
+    prefix = models.CharField(_("awalan"), max_length=12)
+    key_hash = models.CharField(_("hash kunci"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kedaluwarsa"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active_at(self, now) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
