@@ -5,6 +5,9 @@
    target ≤ 100 ms. Reference: `count(*)` of the same village's households, in the same run.
 2. The RKPDes of a village with 40 agreed proposals as PDF (WeasyPrint); target ≤ 3 s. Reference: the
    same document as DOCX.
+3. The kabupaten's Usulan musrenbang page (totals by OPD, cross-village ranking with reasons, buttons) with
+   300 forwarded proposals from 60 villages, as Bappeda; target ≤ 2 s. Reference: the same page for a year
+   without proposals (the page's fixed cost: outline, filters), in the same run.
 
 Everything is created inside one transaction that is rolled back: the development database is left as it
 was. Needs the Bungo reference data (`manage.py load_wilayah`).
@@ -92,10 +95,63 @@ def _run() -> list[str]:
     doc = documents.rkpdes(dusun, 2031)
     pdf = timed(lambda: documents.to_pdf(doc), repeat=3)
     docx = timed(lambda: documents.to_docx(doc), repeat=3)
+    page, empty, shown, n_villages = _kabupaten_page(user)
     return [
         f"beneficiaries of a 2 km line among {HOUSEHOLDS} households ({found[0]} KK, {found[1]} jiwa): "
         f"p50 {ms(p50(count))} (target ≤ 100 ms); reference count(*) {ms(p50(reference))}; "
         f"ratio {p50(count) / p50(reference):.1f}×",
         f"RKPDes PDF, 40 proposals: p50 {ms(p50(pdf))} (target ≤ 3000 ms); reference DOCX {ms(p50(docx))}; "
         f"ratio {p50(pdf) / p50(docx):.1f}×",
+        f"kabupaten page, {shown} forwarded proposals from {n_villages} villages ranked and totalled by OPD: "
+        f"p50 {ms(p50(page))} (target ≤ 2000 ms); reference same page, empty year {ms(p50(empty))}; "
+        f"ratio {p50(page) / p50(empty):.1f}×",
     ]
+
+
+def _kabupaten_page(operator):
+    """Forwarded proposals written directly (the workflow's cost is not what is measured here)."""
+    from django.test import Client
+
+    from dusun.akun.models import Role, User
+    from dusun.akun.services import assign_role
+    from dusun.rencana.classification import sub_bidang
+    from dusun.rencana.models import Proposal, Status
+    from dusun.wilayah.models import Level, Wilayah
+
+    codes = [c for c in sub_bidang() if not c.startswith("1.")]
+    villages = list(Wilayah.objects.filter(level=Level.DESA, kode__startswith="15.08.").order_by("kode")[:60])
+    rows = []
+    for i in range(300):
+        village = villages[i % len(villages)]
+        rows.append(
+            Proposal(
+                dusun=village,
+                year=2032,
+                title=f"Usulan {i}",
+                bidang=codes[i % len(codes)][0],
+                sub_bidang=codes[i % len(codes)],
+                geom=village.geom.point_on_surface,
+                buffer_m=250,
+                volume=Decimal(1),
+                unit="paket",
+                cost=Decimal(50_000_000 + i * 1000),
+                funding="apbd_kabupaten",
+                urgency=1 + i % 5,
+                beneficiary_households=i % 40,
+                beneficiary_persons=(i % 40) * 4,
+                status=Status.FORWARDED,
+                created_by=operator,
+            )  # fmt: skip
+        )
+    Proposal.objects.bulk_create(rows)
+    bappeda = User.objects.create_user("bench_rencana_bappeda")
+    assign_role(bappeda, Role.KABUPATEN, Wilayah.objects.get(kode="15.08"))
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(bappeda)
+    url = "/rencana/wilayah/15.08/?tahun=2032"
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    shown = response.content.decode().count('data-rank="')
+    page = timed(lambda: client.get(url), repeat=3)
+    empty = timed(lambda: client.get("/rencana/wilayah/15.08/?tahun=2033"), repeat=3)
+    return page, empty, shown, len(villages)

@@ -3,8 +3,13 @@ written out as DOCX (python-docx) and PDF (WeasyPrint, from an HTML template), s
 
 Structure after Permendagri 114/2014 on village development planning: RPJMDes (6 years) — Bab I
 Pendahuluan, Bab II Profil Desa, Bab III Potensi dan Masalah, Bab IV Rencana Program dan Kegiatan, Bab V
-Penutup; RKPDes (one year) — Bab I Pendahuluan, Bab II Profil Desa, Bab III Prioritas Kegiatan dan
-Anggaran, Bab IV Penutup, with the activity matrix.
+Penutup; RKPDes (one year) — Bab I Pendahuluan (with the village profile), Bab II Evaluasi Pelaksanaan RKP
+Desa tahun sebelumnya (art. 30: the RKPDes is drawn up after evaluating the previous year's), Bab III
+Prioritas Kegiatan dan Anggaran Desa with the activity matrix, Bab IV Penutup.
+
+Proposals the kecamatan or the kabupaten did not accept (status *ditolak*) are not part of the village's
+plan total: the RKPDes lists them apart, with the reason and their own total, so the musyawarah sees what
+it asked for and did not get.
 """
 
 import io
@@ -14,7 +19,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import FundingSource, IssueKind, Status
+from .models import FundingSource, IssueKind, ProposalEvent, Status
 from .selectors import AGREED_OR_LATER, issues, profile, proposals
 from .spatial import shape_label
 
@@ -27,6 +32,7 @@ class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     table: list[list[str]] | None = None  # first row = header
+    level: int = 1  # 1 = a chapter (BAB), 2 = a part within it
 
 
 @dataclass
@@ -41,7 +47,11 @@ def _rp(value) -> str:
     return "Rp " + f"{float(value or 0):,.0f}".replace(",", ".")
 
 
-def _profile_section(dusun) -> Section:
+def _pct(part, whole) -> str:
+    return f"{float(part) * 100 / float(whole):.1f} %".replace(".", ",") if whole else "—"
+
+
+def _profile_section(dusun, heading: str = "BAB II PROFIL DESA", level: int = 1) -> Section:
     p = profile(dusun)
     idm = (
         f"Indeks Desa Membangun {p['idm_year']}: {float(p['idm_value']):.4f} ({p['idm_status']})."
@@ -49,7 +59,7 @@ def _profile_section(dusun) -> Section:
         else "Indeks Desa Membangun belum tersedia."
     )
     return Section(
-        "BAB II PROFIL DESA",
+        heading,
         [
             f"{dusun.label} {dusun.nama}, Kecamatan {dusun.parent.nama}, Kabupaten Bungo, kode wilayah {dusun.kode}.",
             f"Luas wilayah {float(p['luas_ha'] or 0):,.2f} ha (geodesik).".replace(",", "X")
@@ -58,6 +68,7 @@ def _profile_section(dusun) -> Section:
             f"Menurut data sensus Dusun Online: {p['households']} kepala keluarga dan {p['persons']} jiwa.",
             idm,
         ],
+        level=level,
     )
 
 
@@ -92,10 +103,79 @@ def _activity_table(rows) -> list[list[str]]:
     return table
 
 
+PLAN_STATUSES = [Status.AGREED, Status.FORWARDED, Status.ACCEPTED]
+STATE_LABEL = {"selesai": "selesai", "berjalan": "berjalan", "terlambat": "terlambat"}
+
+
+def _reject_reasons(rows) -> dict[int, str]:
+    """The reason of the latest rejection of each proposal and who rejected it (from agreed: the kecamatan,
+    from forwarded: the kabupaten — the state machine allows nothing else)."""
+    out = {}
+    for event in ProposalEvent.objects.filter(proposal__in=rows, action="reject").order_by("at", "pk"):
+        who = "kecamatan" if event.from_status == Status.AGREED else "kabupaten"
+        out[event.proposal_id] = f"{event.reason} (ditolak {who})"
+    return out
+
+
+def _evaluation_section(dusun, year: int) -> Section:
+    """Bab II: last year's RKPDes activities and what became of them (budget vs realisation, physical %)."""
+    last = year - 1
+    rows = list(
+        proposals(dusun, last, [*AGREED_OR_LATER, Status.CARRIED_OVER]).select_related("project").order_by("rank", "pk")
+    )
+    heading = f"BAB II EVALUASI PELAKSANAAN RKP DESA TAHUN {last}"
+    if not rows:
+        return Section(heading, [f"Belum ada RKP Desa tahun {last} di Dusun Online: tidak ada yang dievaluasi."])
+    reasons = _reject_reasons([p for p in rows if p.status == Status.REJECTED])
+    table = [
+        ["No", "Kegiatan", "Sub-bidang", "Rencana biaya", "Anggaran", "Realisasi", "Realisasi keuangan", "Fisik",
+         "Keterangan"]
+    ]  # fmt: skip
+    budget = realised = progress = done = 0
+    projects = []
+    for n, p in enumerate(rows, start=1):
+        project = getattr(p, "project", None) if p.status == Status.ACCEPTED else None
+        if project is not None:
+            projects.append(project)
+            budget += project.budget
+            realised += project.realised
+            progress += project.progress_pct
+            done += project.progress_pct >= 100
+            note = f"Dilaksanakan, {STATE_LABEL[project.state]}"
+            cells = [_rp(project.budget), _rp(project.realised), _pct(project.realised, project.budget),
+                     f"{project.progress_pct} %"]  # fmt: skip
+        else:
+            if p.status == Status.REJECTED:
+                note = f"Tidak diterima: {reasons.get(p.pk, '—')}"
+            elif p.status == Status.CARRIED_OVER:
+                note = f"Dilanjutkan ke tahun {last + 1}"
+            else:
+                note = f"Tidak dilaksanakan (status akhir: {STATUS.get(p.status, p.status)})"
+            cells = ["—", "—", "—", "—"]
+        table.append([str(n), p.title, p.sub_bidang_label, _rp(p.cost), *cells, note])
+    summary = (
+        f"RKP Desa tahun {last} memuat {len(rows)} kegiatan; {len(projects)} diterima dan dilaksanakan sebagai "
+        f"kegiatan dengan anggaran {_rp(budget)} dan realisasi {_rp(realised)} ({_pct(realised, budget)}); "
+        f"{done} selesai" + (f", rata-rata kemajuan fisik {progress / len(projects):.0f} %." if projects else ".")
+    )
+    return Section(
+        heading,
+        [summary, "Realisasi dan kemajuan fisik menurut laporan kemajuan terakhir setiap kegiatan."],
+        table,
+    )
+
+
 def rkpdes(dusun, year: int) -> Document:
-    rows = [p for p in proposals(dusun, year, AGREED_OR_LATER)]
-    rows.sort(key=lambda p: (p.effective_rank or 9999, p.pk))
+    every = sorted(proposals(dusun, year, AGREED_OR_LATER), key=lambda p: (p.effective_rank or 9999, p.pk))
+    rows = [p for p in every if p.status in PLAN_STATUSES]
+    refused = [p for p in every if p.status == Status.REJECTED]
     total = sum(float(p.cost) for p in rows)
+    refused_total = sum(float(p.cost) for p in refused)
+    reasons = _reject_reasons(refused)
+    refused_table = _activity_table(refused)
+    refused_table[0].append("Alasan")
+    for row, p in zip(refused_table[1:], refused, strict=True):
+        row.append(reasons.get(p.pk, "—"))
     return Document(
         title=f"RENCANA KERJA PEMERINTAH DESA (RKP DESA) TAHUN {year}",
         subtitle=f"{dusun.label.upper()} {dusun.nama.upper()} KECAMATAN {dusun.parent.nama.upper()} KABUPATEN BUNGO",
@@ -109,14 +189,24 @@ def rkpdes(dusun, year: int) -> Document:
                     "disepakati dalam musyawarah dusun dan data desa di Dusun Online.",
                 ],
             ),
-            _profile_section(dusun),
+            _profile_section(dusun, "Gambaran umum desa", level=2),
+            _evaluation_section(dusun, year),
             Section(
-                "BAB III PRIORITAS KEGIATAN DAN ANGGARAN",
+                "BAB III PRIORITAS KEGIATAN DAN ANGGARAN DESA",
                 [
                     f"Jumlah kegiatan: {len(rows)}; jumlah perkiraan biaya {_rp(total)}. Penerima manfaat dihitung "
-                    "dari rumah tangga sensus di dalam lokasi kegiatan (titik/garis: dalam jarak jangkauan).",
+                    "dari rumah tangga sensus di dalam lokasi kegiatan (titik/garis: dalam jarak jangkauan). "
+                    "Usulan yang tidak diterima kecamatan atau kabupaten tidak termasuk dalam jumlah ini.",
                 ],
                 _activity_table(rows),
+            ),
+            Section(
+                "Usulan ke kabupaten yang tidak diterima",
+                [f"Jumlah usulan: {len(refused)}; jumlah perkiraan biaya {_rp(refused_total)}."]
+                if refused
+                else ["Tidak ada usulan yang ditolak."],
+                refused_table if refused else None,
+                level=2,
             ),
             Section("BAB IV PENUTUP", ["RKP Desa ini menjadi dasar penyusunan APBDes tahun berkenaan."]),
         ],
@@ -198,7 +288,7 @@ def to_docx(doc: Document) -> bytes:
     sub = out.add_paragraph(doc.subtitle)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for section in doc.sections:
-        out.add_heading(section.heading, level=1)
+        out.add_heading(section.heading, level=section.level)
         for text in section.paragraphs:
             out.add_paragraph(text)
         if section.table:

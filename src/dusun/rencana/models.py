@@ -331,6 +331,29 @@ class Project(models.Model):
         return "terlambat" if self.is_delayed() else "berjalan"
 
 
+class OpdMapping(models.Model):
+    """Which perangkat daerah (OPD) of the kabupaten takes up proposals of a sub-bidang.
+
+    Loaded from `data/rencana/opd.csv` (an assumption, see SOURCES.md there) by `load_opd`; Bappeda corrects
+    rows in admin, which marks them `edited` so a reload never overwrites a correction."""
+
+    sub_bidang = models.CharField(_("sub-bidang"), max_length=5, unique=True)
+    opd_code = models.SlugField(_("kode OPD"), max_length=20, allow_unicode=False)
+    opd_name = models.CharField(_("perangkat daerah (OPD)"), max_length=200)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    edited = models.BooleanField(
+        _("diubah Bappeda"), default=False, help_text=_("Baris yang diubah di sini tidak ditimpa saat dimuat ulang.")
+    )
+
+    class Meta:
+        verbose_name = _("pemetaan sub-bidang ke OPD")
+        verbose_name_plural = _("pemetaan sub-bidang ke OPD")
+        ordering = ["sub_bidang"]
+
+    def __str__(self) -> str:
+        return f"{self.sub_bidang} → {self.opd_name}"
+
+
 class ProjectUpdate(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     date = models.DateField(_("tanggal"))

@@ -79,6 +79,9 @@ def score_all(inputs: list[Inputs], weights: dict[str, int]) -> list[tuple[float
             ),
         }
         score = sum(weights[f] * parts[f][0] for f in WEIGHT_FIELDS) / total_weight * 100
-        reasons = [f"{parts[f][1]} → {parts[f][0]:.2f}".replace(".", ",") + f" × {weights[f]}" for f in WEIGHT_FIELDS]
+        # Decimal comma on the component only: the sentence already has its own "Rp 12.500.000" separators.
+        reasons = [
+            f"{parts[f][1]} → " + f"{parts[f][0]:.2f}".replace(".", ",") + f" × {weights[f]}" for f in WEIGHT_FIELDS
+        ]
         out.append((round(score, 1), reasons))
     return out

@@ -8,6 +8,7 @@ from dusun.ekonomi.models import SpendingField
 from dusun.warga.models import Household, Resident
 from dusun.wilayah.models import Level, Wilayah
 
+from .classification import NO_OPD, opd_map, sub_bidang_of_opd
 from .models import BudgetCeiling, Issue, Meeting, Project, Proposal, Status
 
 AGREED_OR_LATER = [Status.AGREED, Status.FORWARDED, Status.ACCEPTED, Status.REJECTED]
@@ -59,6 +60,64 @@ def totals(qs) -> dict:
         .order_by("dusun__parent__nama")
     )
     return {"bidang": by_bidang, "kecamatan": by_kecamatan, "cost": qs.aggregate(s=Sum("cost"))["s"] or 0}
+
+
+def filtered(qs, *, opd: str = "", bidang: str = "", kecamatan: str = ""):
+    """The area page's filters: OPD (through the sub-bidang mapping), bidang, kecamatan (kode)."""
+    if opd:
+        qs = qs.filter(sub_bidang__in=sub_bidang_of_opd(opd))
+    if bidang:
+        qs = qs.filter(bidang=bidang)
+    if kecamatan:
+        qs = qs.filter(dusun__parent__kode=kecamatan)
+    return qs
+
+
+def totals_by_opd(qs) -> list[dict]:
+    """Per OPD: proposals, of which accepted, beneficiary households, cost and accepted cost, largest cost
+    first. Grouped by sub-bidang in the database, then folded into OPD through the mapping."""
+    mapping = opd_map()
+    out: dict[str, dict] = {}
+    rows = qs.values("sub_bidang", "status").annotate(
+        n=Count("pk"), cost=Sum("cost"), households=Sum("beneficiary_households")
+    )
+    for row in rows:
+        code, name = mapping.get(row["sub_bidang"], NO_OPD)
+        entry = out.setdefault(
+            code, {"code": code, "name": name, "n": 0, "accepted": 0, "households": 0, "cost": 0, "accepted_cost": 0}
+        )
+        entry["n"] += row["n"]
+        entry["households"] += row["households"] or 0
+        entry["cost"] += row["cost"] or 0
+        if row["status"] == Status.ACCEPTED:
+            entry["accepted"] += row["n"]
+            entry["accepted_cost"] += row["cost"] or 0
+    return sorted(out.values(), key=lambda e: (-e["cost"], e["name"]))
+
+
+def kabupaten_ranking(area, year: int, weights: dict[str, int], **filters) -> list[Proposal]:
+    """Proposals forwarded to the kabupaten (and those already accepted) of all villages of the area,
+    scored together with the kabupaten's weights — the same transparent score as the village list, but
+    compared across villages — and ranked. Scores are computed over the whole forwarded set, so a filter
+    (OPD, bidang, kecamatan) shows each proposal with its kabupaten-wide rank and does not change it."""
+    from . import priority
+
+    pool = list(proposals(area, year, [Status.FORWARDED, Status.ACCEPTED]))
+    cache: dict = {}
+    scored = priority.score_all([priority.inputs_for(p, cache) for p in pool], weights)
+    for p, (score, reasons) in zip(pool, scored, strict=True):
+        p.kab_score, p.kab_reasons = score, reasons
+    pool.sort(key=lambda p: (-p.kab_score, p.dusun.kode, p.pk))
+    for n, p in enumerate(pool, start=1):
+        p.kab_rank = n
+    keep = set(
+        filtered(proposals(area, year, [Status.FORWARDED, Status.ACCEPTED]), **filters).values_list("pk", flat=True)
+    )
+    mapping = opd_map()
+    out = [p for p in pool if p.pk in keep]
+    for p in out:
+        p.opd = mapping.get(p.sub_bidang, NO_OPD)
+    return out
 
 
 def ceiling(kabupaten, year):

@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dusun.akun import scope
 from dusun.akun.models import Role
@@ -45,6 +46,7 @@ from .models import (
 )
 
 MAX_COST = Decimal("100000000000")  # Rp 100 miliar: above any single village-level activity in Bungo
+MAX_VOLUME = Decimal("10000000000")  # Proposal.volume holds 12 digits, 2 after the comma
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000
 
@@ -339,7 +341,7 @@ def _move(user, proposal: Proposal, action: str, reason: str = "") -> Proposal:
                 "Usulan berstatus %(s)s tidak dapat langsung %(a)s: urutannya draf → disepakati musyawarah → "
                 "diteruskan kecamatan → diterima/ditolak kabupaten."
             )  # fmt: skip
-            % {"s": proposal.get_status_display(), "a": ACTION_LABELS[action]}
+            % {"s": proposal.get_status_display(), "a": ACTION_DONE[action]}
         )
     role = sources[proposal.status]
     if not holds(user, proposal.dusun, role):
@@ -356,12 +358,21 @@ def _move(user, proposal: Proposal, action: str, reason: str = "") -> Proposal:
     return proposal
 
 
+# Button labels say what the click does (imperative); statuses, history and badges keep the resulting state.
 ACTION_LABELS = {
-    "agree": _("disepakati"),
-    "forward": _("diteruskan"),
-    "accept": _("diterima"),
-    "reject": _("ditolak"),
-    "carry_over": _("dilanjutkan ke tahun berikutnya"),
+    "agree": _lazy("Sepakati"),
+    "forward": _lazy("Teruskan ke kabupaten"),
+    "accept": _lazy("Terima"),
+    "reject": _lazy("Tolak"),
+    "carry_over": _lazy("Lanjutkan ke tahun berikutnya"),
+}
+# The same steps as a past participle, for sentences ("tidak dapat langsung diteruskan", "Usulan X: diterima").
+ACTION_DONE = {
+    "agree": _lazy("disepakati"),
+    "forward": _lazy("diteruskan"),
+    "accept": _lazy("diterima"),
+    "reject": _lazy("ditolak"),
+    "carry_over": _lazy("dilanjutkan ke tahun berikutnya"),
 }
 
 
@@ -412,6 +423,7 @@ def reject(user, proposal: Proposal, reason: str) -> Proposal:
 def carry_over(user, proposal: Proposal, reason: str) -> Proposal:
     """Not this year: the proposal closes as carried over and a draft copy waits in next year's list."""
     proposal = _move(user, proposal, "carry_over", reason)
+    households, persons = spatial.beneficiaries(proposal.dusun, proposal.geom, proposal.buffer_m)
     copy = Proposal.objects.create(
         **{f: getattr(proposal, f) for f in FIELDS if f != "year"},
         year=proposal.year + 1,
@@ -421,8 +433,9 @@ def carry_over(user, proposal: Proposal, reason: str) -> Proposal:
         geom=proposal.geom,
         buffer_m=proposal.buffer_m,
         idm_items=proposal.idm_items,
-        beneficiary_households=proposal.beneficiary_households,
-        beneficiary_persons=proposal.beneficiary_persons,
+        # Counted again now: a year later the census in the location has changed.
+        beneficiary_households=households,
+        beneficiary_persons=persons,
         previous=proposal,
         is_demo=proposal.is_demo,
         created_by=user,
@@ -438,6 +451,77 @@ def carry_over(user, proposal: Proposal, reason: str) -> Proposal:
     recompute_priorities(proposal.dusun, proposal.year)
     recompute_priorities(proposal.dusun, copy.year)
     return proposal
+
+
+# --- verification at the kecamatan ------------------------------------------------------------------------
+
+# Kept out of a copied version: identity, bookkeeping and the fields the copy sets itself.
+_NOT_COPIED = {"id", "version", "previous", "is_current", "created_by", "created_at", "updated_at"}
+
+
+def _fmt_rp(value) -> str:
+    return "Rp " + f"{value:,.0f}".replace(",", ".")
+
+
+@transaction.atomic
+def correct_at_kecamatan(user, proposal: Proposal, *, volume, unit: str, cost, reason: str) -> Proposal:
+    """Verification at the kecamatan stage: staff correct volume, unit or cost of an agreed proposal.
+
+    Like any edit after draft it makes version n + 1 (the musyawarah's version stays readable as it was),
+    but the new version stays *agreed* under the same musyawarah, because the activity, place and
+    beneficiaries are unchanged: only the quantities the kecamatan verifies. The reason is required and
+    recorded on both versions. Nothing else can be changed here (that is the village's own edit)."""
+    proposal = Proposal.objects.select_for_update().select_related("dusun").get(pk=proposal.pk)
+    if not holds(user, proposal.dusun, Role.KECAMATAN):
+        raise PermissionDenied(_("Hanya staf kecamatan wilayah ini yang dapat mengoreksi usulan saat verifikasi."))
+    if not proposal.is_current:
+        raise ValidationError(_("Usulan ini sudah diganti versi yang lebih baru; koreksi versi terkini."))
+    if proposal.status != Status.AGREED:
+        raise ValidationError(
+            _("Koreksi verifikasi hanya untuk usulan berstatus %(a)s (sebelum diteruskan); usulan ini berstatus %(s)s.")
+            % {"a": Status.AGREED.label, "s": proposal.get_status_display()}
+        )
+    errors = {}
+    if cost is None or cost <= 0 or cost > MAX_COST:
+        errors["cost"] = _("Perkiraan biaya harus lebih dari Rp 0 dan paling banyak Rp 100 miliar.")
+    if volume is None or volume <= 0 or volume >= MAX_VOLUME:
+        errors["volume"] = _("Volume harus lebih dari 0 dan kurang dari 10 miliar.")
+    if not (unit or "").strip():
+        errors["unit"] = _("Satuan wajib diisi.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Tuliskan alasan koreksi (mis. hasil cek lapangan atau harga satuan kabupaten).")
+    if errors:
+        raise ValidationError(errors)
+    unit = unit.strip()[:30]
+    volume, cost = volume.quantize(Decimal("0.01")), cost.quantize(Decimal(1))  # the columns' precision
+    changes = []
+    if volume != proposal.volume or unit != proposal.unit:
+        changes.append(
+            _("volume %(a)s → %(b)s")
+            % {"a": f"{proposal.volume.normalize():f} {proposal.unit}", "b": f"{volume.normalize():f} {unit}"}
+        )
+    if cost != proposal.cost:
+        changes.append(_("biaya %(a)s → %(b)s") % {"a": _fmt_rp(proposal.cost), "b": _fmt_rp(cost)})
+    if not changes:
+        raise ValidationError(_("Volume, satuan dan biaya sama dengan usulan: tidak ada yang dikoreksi."))
+    values = {f.name: getattr(proposal, f.name) for f in Proposal._meta.concrete_fields if f.name not in _NOT_COPIED}
+    values |= {"volume": volume, "unit": unit, "cost": cost}
+    proposal.is_current = False
+    proposal.save(update_fields=["is_current", "updated_at"])
+    corrected = Proposal.objects.create(
+        **values, version=proposal.version + 1, previous=proposal, is_current=True, created_by=user
+    )
+    corrected.issues.set(proposal.issues.all())
+    text = _("Koreksi verifikasi kecamatan (versi %(v)s): %(c)s. Alasan: %(r)s") % {
+        "v": corrected.version,
+        "c": "; ".join(str(c) for c in changes),
+        "r": reason.strip(),
+    }
+    _event(proposal, user, "versi_baru", proposal.status, proposal.status, text)
+    _event(corrected, user, "verifikasi", Status.AGREED, Status.AGREED, text)
+    recompute_priorities(proposal.dusun, proposal.year)
+    corrected.refresh_from_db()
+    return corrected
 
 
 # --- weights ----------------------------------------------------------------------------------------------

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dusun.akun import scope
 from dusun.akun.models import Role
+from dusun.ekonomi.models import SpendingField
 from dusun.warga.views import private
 from dusun.wilayah.models import Level, Wilayah
 
-from . import documents, selectors, services
+from . import documents, exports, selectors, services
+from .classification import opd_choices
 from .forms import CeilingForm, IssueForm, MeetingForm, ProgressForm, ProposalForm, WeightsForm
 from .models import BudgetCeiling, Meeting, PriorityWeights, Project, Proposal, Status
 
@@ -41,11 +43,17 @@ def _viewable(request, area) -> None:
         raise PermissionDenied(_("Anda tidak berwenang melihat rencana wilayah ini."))
 
 
+YEAR_MIN, YEAR_MAX = 2000, 2100  # as models.year_validators
+
+
 def _year(request, default=None) -> int:
+    """The ?tahun= of a page; missing, not a number or outside 2000–2100: next year (nothing to show there)."""
+    fallback = default or timezone.localdate().year + 1
     try:
-        return int(request.GET.get("tahun"))
+        year = int(request.GET.get("tahun"))
     except (TypeError, ValueError):
-        return default or timezone.localdate().year + 1
+        return fallback
+    return year if YEAR_MIN <= year <= YEAR_MAX else fallback
 
 
 def _proposal_data(form) -> dict:
@@ -186,6 +194,9 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": services.holds(request.user, p.dusun, Role.OPERATOR)
             or services.holds(request.user, p.dusun, Role.KABUPATEN),
             "is_operator": services.holds(request.user, p.dusun, Role.OPERATOR),
+            "may_verify": p.is_current
+            and p.status == Status.AGREED
+            and services.holds(request.user, p.dusun, Role.KECAMATAN),
             "versions": versions,
             "newer": newer,
             "features": selectors.features([p], "proposal"),
@@ -213,7 +224,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Usulan %(t)s: %(a)s.") % {"t": p.title, "a": services.ACTION_LABELS[action]})
+        messages.success(request, _("Usulan %(t)s: %(a)s.") % {"t": p.title, "a": services.ACTION_DONE[action]})
     next_url = request.POST.get("next", "")
     if next_url.startswith("/rencana/") and "//" not in next_url:
         return redirect(next_url)
@@ -274,26 +285,56 @@ def minutes(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _send(documents.minutes(meeting), fmt)
 
 
+def _area_filters(request, region) -> dict[str, str]:
+    """OPD, bidang and kecamatan filters of the area page; unknown values are ignored (shown unfiltered)."""
+    opd = request.GET.get("opd", "")
+    bidang = request.GET.get("bidang", "")
+    kecamatan = request.GET.get("kecamatan", "") if region.level == Level.KABUPATEN else ""
+    return {
+        "opd": opd if opd in {code for code, _name in opd_choices()} else "",
+        "bidang": bidang if bidang in dict(SpendingField.choices) else "",
+        "kecamatan": kecamatan
+        if kecamatan and Wilayah.objects.filter(kode=kecamatan, level=Level.KECAMATAN, parent=region).exists()
+        else "",
+    }
+
+
 @private
 @require_GET
 def area(request: HttpRequest, kode: str) -> HttpResponse:
     region = _area(kode, [Level.KECAMATAN, Level.KABUPATEN])
     _viewable(request, region)
     year = _year(request)
+    filters = _area_filters(request, region)
     statuses = [Status.AGREED, Status.FORWARDED, Status.ACCEPTED, Status.REJECTED]
-    rows = list(selectors.proposals(region, year, statuses))
+    rows = list(selectors.filtered(selectors.proposals(region, year, statuses), **filters))
     for r in rows:
         r.actions = [(a, services.ACTION_LABELS[a]) for a in services.allowed_actions(request.user, r)]
     kabupaten = region if region.level == Level.KABUPATEN else region.parent
-    forwarded = selectors.proposals(region, year, [Status.FORWARDED, Status.ACCEPTED])
+    forwarded = selectors.filtered(selectors.proposals(region, year, [Status.FORWARDED, Status.ACCEPTED]), **filters)
+    is_kabupaten_page = region.level == Level.KABUPATEN
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(
         request,
         "rencana/area.html",
         {
             "area": region,
             "year": year,
+            "year_min": YEAR_MIN,
+            "year_max": YEAR_MAX,
+            "filters": filters,
+            "filter_query": query,
+            "opd_choices": opd_choices(),
+            "bidang_choices": SpendingField.choices,
+            "kecamatan_choices": Wilayah.objects.filter(parent=region, level=Level.KECAMATAN).order_by("nama")
+            if is_kabupaten_page
+            else [],
             "rows": rows,
             "totals": selectors.totals(forwarded),
+            "by_opd": selectors.totals_by_opd(forwarded),
+            "ranking": selectors.kabupaten_ranking(region, year, services.weights_for(region), **filters)
+            if is_kabupaten_page
+            else None,
             "accepted_cost": sum(float(r.cost) for r in rows if r.status == Status.ACCEPTED),
             "ceiling": selectors.ceiling(kabupaten, year),
             "features": selectors.features(rows, "proposal"),
@@ -302,6 +343,55 @@ def area(request: HttpRequest, kode: str) -> HttpResponse:
             "is_kabupaten": services.holds(request.user, region, Role.KABUPATEN),
         },
     )
+
+
+@private
+@require_GET
+def opd_table(request: HttpRequest, kode: str, year: int, fmt: str) -> HttpResponse:
+    """The area page's "by OPD" table (forwarded and accepted proposals) as CSV or XLSX, same filters."""
+    region = _area(kode, [Level.KECAMATAN, Level.KABUPATEN])
+    _viewable(request, region)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404(_("Tahun %(y)s di luar rentang 2000–2100.") % {"y": year})
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(_("Format %(f)s tidak tersedia; pilih csv atau xlsx.") % {"f": fmt})
+    filters = _area_filters(request, region)
+    forwarded = selectors.filtered(selectors.proposals(region, year, [Status.FORWARDED, Status.ACCEPTED]), **filters)
+    content, kind = exports.opd_table(selectors.totals_by_opd(forwarded), region, year, fmt)
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="usulan-per-OPD-{region.kode}-{year}.{fmt}"'
+    return response
+
+
+@private
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Kecamatan verification: a corrected volume/unit/cost with a reason, saved as the next version."""
+    from decimal import Decimal, InvalidOperation
+
+    p = get_object_or_404(Proposal, pk=pk)
+    try:
+        volume = Decimal(request.POST.get("volume", "").replace(",", "."))
+        cost = Decimal(request.POST.get("cost", "").replace(".", "").replace(",", ""))
+        if not (volume.is_finite() and cost.is_finite()):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("Volume dan biaya harus berupa angka (mis. volume 1,5; biaya 150000000)."))
+        return redirect("rencana:proposal", pk=pk)
+    try:
+        corrected = services.correct_at_kecamatan(
+            request.user,
+            p,
+            volume=volume,
+            unit=request.POST.get("unit", ""),
+            cost=cost,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("rencana:proposal", pk=pk)
+    messages.success(request, _("Koreksi tersimpan sebagai versi %(v)s (tetap disepakati).") % {"v": corrected.version})
+    return redirect("rencana:proposal", pk=corrected.pk)
 
 
 @private
