@@ -616,7 +616,6 @@ def _apply_progress(user, kiriman: Kiriman, request) -> str:
     per photo, since a report holds one photo; the photo's location is the geotag the service read from the
     EXIF, or else the geopoint taken with the photo in the form."""
     from dusun.rencana import services as rencana
-    from dusun.rencana.models import ProjectUpdate
 
     d = kiriman.data
     project = project_of(kiriman.dusun, d.get("kegiatan", ""))
@@ -641,11 +640,14 @@ def _apply_progress(user, kiriman: Kiriman, request) -> str:
         for n, (name, where) in enumerate(photos, start=1):
             label = note if n == 1 else f"{note} ({_('foto %(n)d dari %(t)d') % {'n': n, 't': len(photos)}})".strip()
             with files[name].file.open("rb") as handle:
-                update = rencana.record_progress(
-                    user, project, note=label[:500], photo=File(handle, name=name), **values
+                rencana.record_progress(
+                    user,
+                    project,
+                    note=label[:500],
+                    photo=File(handle, name=name),
+                    photo_location=geopoint(where),
+                    **values,
                 )
-            if update.photo_location is None and (point := geopoint(where)) is not None:
-                ProjectUpdate.objects.filter(pk=update.pk).update(photo_location=point)
     except PermissionDenied as exc:
         raise ValidationError(str(exc)) from exc
     return f"rencana.project:{project.pk}"

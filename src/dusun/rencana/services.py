@@ -610,7 +610,11 @@ def _read_photo(upload):
 
 
 @transaction.atomic
-def record_progress(user, project: Project, *, date, progress_pct, realised, note="", photo=None) -> ProjectUpdate:
+def record_progress(
+    user, project: Project, *, date, progress_pct, realised, note="", photo=None, photo_location=None
+) -> ProjectUpdate:
+    """A progress report, optionally with one photo. The photo's own GPS (EXIF) wins; `photo_location` (e.g. the
+    geopoint a field form took beside the photo) is used when the photo carries none."""
     dusun = project.proposal.dusun
     _require_edit(user, dusun)
     if not 0 <= progress_pct <= 100:
@@ -627,6 +631,7 @@ def record_progress(user, project: Project, *, date, progress_pct, realised, not
     )
     if photo is not None:
         content, update.photo_location = _read_photo(photo)
+        update.photo_location = update.photo_location or photo_location
         update.photo.save(f"kegiatan-{project.pk}-{date:%Y%m%d}.jpg", ContentFile(content), save=False)
     update.save()
     project.progress_pct, project.realised = progress_pct, realised
