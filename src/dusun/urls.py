@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dusun.api.urls import api as api_v1
+from dusun.portal.ogc import views as ogc_views
 from dusun.portal.views import favicon, healthz
 from dusun.wilayah import api as wilayah_api
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("", include("dusun.lapangan.urls")),
     path("api/v1/dusun.geojson", wilayah_api.village_geojson, name="api-village-geojson"),
     path("", include("dusun.portal.urls_opendata")),
+    # QGIS 3.22 crashes on the redirect from /ogc to /ogc/, so the landing page answers at both.
+    path("ogc", ogc_views.landing),
     path("ogc/", include("dusun.portal.urls_ogc")),
     # After every module's own /api/v1/… paths, which predate the documented API and keep working.
     path("api/v1/", api_v1.urls),
