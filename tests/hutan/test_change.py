@@ -99,3 +99,38 @@ def test_loss_inside_managed_areas_and_change_polygons(hand):
     assert loss["properties"]["luas_ha"] == pytest.approx(float(hand.p1.area_ha), abs=0.001)
     [(kind, ha)] = features.loss_in_managed
     assert kind == "Hutan desa" and ha == pytest.approx(float(hand.p1.area_ha) / 2, rel=0.01)
+
+
+@pytest.mark.parametrize("extra_paired", [0, 3])
+def test_overlap_with_a_paired_polygon_is_found_from_either_side(hand, extra_paired):
+    """The (paired a, unpaired b) pairs are found driven from the unpaired b's or from the paired a's,
+    whichever set is smaller; both must find an unpaired polygon lying over a paired one."""
+    for i in range(extra_paired):  # identical outlines in both snapshots: more paired than unpaired
+        geom = square(X0 + i * D, Y0 + 2 * D)
+        add_polygon(hand.first, hand.village, hand.rubber, geom)
+        add_polygon(hand.second, hand.village, hand.rubber, geom)
+    matrix = selectors.village_matrix(hand.village, hand.first, hand.second)
+    assert matrix.cells[(hand.rubber.pk, hand.rubber.pk)] == pytest.approx(
+        float(hand.q2.area_ha) + sum(float(p.area_ha) for p in LandCover.objects.filter(
+            snapshot=hand.second, dusun=hand.village, geom__bboverlaps=square(X0, Y0 + 2 * D, w=3 * D))),
+        abs=0.001,
+    )  # fmt: skip
+    add_polygon(hand.second, hand.village, hand.rubber, square(X0 + D / 4, Y0, w=D / 2))  # lies over the palm
+    with pytest.raises(ChangeError, match="tumpang tindih"):
+        selectors.village_matrix(hand.village, hand.first, hand.second)
+
+
+def test_overlap_among_polygons_identical_in_both_snapshots(hand):
+    """Two overlapping polygons present unchanged in both snapshots are each paired with their twin only, so
+    no intersection shows the overlap: the paired-overlap check must refuse it (it was counted twice)."""
+    geom = square(X0 + D / 2, Y0 + 2 * D)
+    for snapshot in (hand.first, hand.second):
+        add_polygon(snapshot, hand.village, hand.rubber, square(X0, Y0 + 2 * D))
+        add_polygon(snapshot, hand.village, hand.rubber, geom)  # overlaps the one above by half
+    with pytest.raises(ChangeError, match="tumpang tindih .* terhitung dua kali"):
+        selectors.village_matrix(hand.village, hand.first, hand.second)
+    assert not ChangeVillage.objects.exists()
+    run = services.current_run(hand.first, hand.second)
+    services.compute_all(run.pk)  # the background run fails with the same message
+    run.refresh_from_db()
+    assert run.status == ChangeRun.Status.FAILED and "terhitung dua kali" in run.message

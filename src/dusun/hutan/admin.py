@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Allocation, FactorTable, Payment, Scheme
+from .models import AlertThreshold, Allocation, FactorTable, LedgerEdit, Payment, Scheme, Spending
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -20,3 +20,6 @@ admin.site.register(Scheme, ReadOnly)
 admin.site.register(Payment, ReadOnly)
 admin.site.register(Allocation, ReadOnly)
 admin.site.register(FactorTable, ReadOnly)
+admin.site.register(Spending, ReadOnly)
+admin.site.register(LedgerEdit, ReadOnly)
+admin.site.register(AlertThreshold, ReadOnly)

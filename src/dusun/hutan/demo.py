@@ -9,7 +9,7 @@ from django.db import transaction
 from dusun.wilayah.models import Level, Wilayah
 
 from . import services
-from .models import Allocation, Beneficiary, Payment, Provenance, Scheme
+from .models import Allocation, Beneficiary, Payment, Provenance, Scheme, Spending
 
 SEED_CSV = Path(__file__).resolve().parent.parent / "data" / "hutan" / "ledger_seed.csv"
 SCHEME_SLUG = "bujang-raba"
@@ -20,6 +20,7 @@ BUJANG_RABA = ("15.08.14.2008", "15.08.14.2003", "15.08.14.2002", "15.08.14.2006
 def remove_demo() -> dict[str, int]:
     with transaction.atomic():
         beneficiaries = Beneficiary.objects.filter(allocation__is_demo=True).delete()[0]
+        Spending.objects.filter(allocation__is_demo=True).delete()
         allocations = Allocation.objects.filter(is_demo=True).delete()[0]
         payments = Payment.objects.filter(is_demo=True, allocations__isnull=True).delete()[0]
     return {"penerima": beneficiaries, "alokasi": allocations, "penerimaan": payments}

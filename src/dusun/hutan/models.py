@@ -11,6 +11,7 @@ from-snapshot class areas and columns to the to-snapshot class areas exactly (se
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dusun.wilayah.models import Level
@@ -179,6 +180,12 @@ class Payment(models.Model):
     source_url = models.URLField(_("sumber"), max_length=400, blank=True)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
+    # Who entered the row and when (seeded rows: no user). Later corrections are `LedgerEdit` rows.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("dicatat oleh"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
 
     class Meta:
         verbose_name = _("penerimaan dana karbon")
@@ -209,6 +216,12 @@ class Allocation(models.Model):
     source_url = models.URLField(_("sumber"), max_length=400, blank=True)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
+    # Who entered the row and when (seeded rows: no user). Later corrections are `LedgerEdit` rows.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("dicatat oleh"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
 
     class Meta:
         verbose_name = _("alokasi dana karbon")
@@ -225,9 +238,109 @@ class Beneficiary(models.Model):
 
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="beneficiaries")
     household = models.ForeignKey("warga.Household", on_delete=models.PROTECT, related_name="+")
+    # Who entered the row and when (seeded rows: no user). Later corrections are `LedgerEdit` rows.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("dicatat oleh"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["allocation", "household"], name="hutan_beneficiary_unique")]
 
     def __str__(self) -> str:
         return f"{self.allocation_id}: {self.household_id}"
+
+
+class Spending(models.Model):
+    """How a village used part of its allocation, recorded by the village's operator (public: sums only)."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="spendings")
+    spent_on = models.DateField(_("tanggal"))
+    description = models.CharField(_("uraian penggunaan"), max_length=300)
+    amount_rp = models.BigIntegerField(_("jumlah (Rp)"), validators=[MinValueValidator(1)])
+    # Who entered the row and when (seeded rows: no user). Later corrections are `LedgerEdit` rows.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("dicatat oleh"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("penggunaan dana karbon")
+        verbose_name_plural = _("penggunaan dana karbon")
+        ordering = ["spent_on", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_rp__gt=0), name="hutan_spending_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on} {self.description}: Rp {self.amount_rp:,}"
+
+
+class LedgerEdit(models.Model):
+    """Append-only history of ledger entries: every entry, correction and removed household link, with who
+    and when. Values are amounts or opaque references (a household's UUID), never a name or KK number."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "penerimaan", _("Penerimaan")
+        ALLOCATION = "alokasi", _("Alokasi")
+        SPENDING = "penggunaan", _("Penggunaan")
+        BENEFICIARY = "penerima", _("KK penerima")
+
+    class Action(models.TextChoices):
+        CREATE = "catat", _("Dicatat")
+        CORRECT = "koreksi", _("Dikoreksi")
+        REMOVE = "hapus", _("Dihapus")
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="edits")
+    dusun = models.ForeignKey("wilayah.Wilayah", on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    action = models.CharField(_("tindakan"), max_length=8, choices=Action.choices)
+    object_id = models.PositiveBigIntegerField(_("nomor catatan"))
+    old_value = models.CharField(_("nilai lama"), max_length=120, blank=True)
+    new_value = models.CharField(_("nilai baru"), max_length=120, blank=True)
+    note = models.CharField(_("alasan"), max_length=300, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    username = models.CharField(_("nama pengguna"), max_length=150, blank=True)
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("riwayat buku kas dana karbon")
+        verbose_name_plural = _("riwayat buku kas dana karbon")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} #{self.object_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Riwayat buku kas bersifat tambah-saja.")
+        super().save(*args, **kwargs)
+
+
+class AlertThreshold(models.Model):
+    """One version of the natural-forest loss alert thresholds; the newest row applies, older rows are the
+    history. Without any row the settings DUSUN_HUTAN_ALERT_LOSS_PCT / _MIN_HA apply."""
+
+    loss_pct = models.DecimalField(
+        _("ambang kehilangan (% hutan alam awal)"), max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    min_ha = models.DecimalField(
+        _("ambang kehilangan minimal (ha)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    note = models.CharField(_("alasan"), max_length=300)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ambang peringatan hutan")
+        verbose_name_plural = _("ambang peringatan hutan")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(loss_pct__gte=0, loss_pct__lte=100, min_ha__gte=0), name="hutan_threshold_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loss_pct}% / {self.min_ha} ha"

@@ -11,14 +11,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from dusun.ruang.models import LandCoverSnapshot, LegendClass, LegendMapping
 from dusun.wilayah.models import Level, Wilayah
 
 from . import change
-from .models import Allocation, Beneficiary, ChangeCell, ChangeRun, FactorTable, Payment, Scheme
+from .models import (
+    AlertThreshold,
+    Allocation,
+    Beneficiary,
+    ChangeCell,
+    ChangeRun,
+    FactorTable,
+    LedgerEdit,
+    Payment,
+    Scheme,
+    Spending,
+)
 
 
 def co2e(tc: Decimal) -> Decimal:
@@ -26,17 +37,23 @@ def co2e(tc: Decimal) -> Decimal:
     return tc * 44 / 12
 
 
+def current_threshold() -> AlertThreshold | None:
+    """The newest version set by the kabupaten admin, or None (the settings apply)."""
+    return AlertThreshold.objects.select_related("user").first()
+
+
 def alert_thresholds() -> tuple[float, float]:
     """(percent of the first snapshot's natural forest, minimum hectares): a village whose gross natural
-    forest loss reaches both is flagged. Settings `DUSUN_HUTAN_ALERT_LOSS_PCT` and `DUSUN_HUTAN_ALERT_MIN_HA`."""
-    return (
-        settings.DUSUN_HUTAN_ALERT_LOSS_PCT,
-        settings.DUSUN_HUTAN_ALERT_MIN_HA,
-    )
+    forest loss reaches both is flagged. The kabupaten admin's newest `AlertThreshold`; without one the
+    settings `DUSUN_HUTAN_ALERT_LOSS_PCT` and `DUSUN_HUTAN_ALERT_MIN_HA` (the defaults)."""
+    row = current_threshold()
+    if row is not None:
+        return float(row.loss_pct), float(row.min_ha)
+    return settings.DUSUN_HUTAN_ALERT_LOSS_PCT, settings.DUSUN_HUTAN_ALERT_MIN_HA
 
 
-def is_alert(loss_ha: float, natural_forest_ha: float) -> bool:
-    pct, minimum = alert_thresholds()
+def is_alert(loss_ha: float, natural_forest_ha: float, thresholds: tuple[float, float] | None = None) -> bool:
+    pct, minimum = thresholds or alert_thresholds()
     return loss_ha >= minimum and natural_forest_ha > 0 and 100 * loss_ha / natural_forest_ha >= pct
 
 
@@ -215,6 +232,7 @@ def village_rows(area: Wilayah, run: ChangeRun) -> list[VillageRow]:
         )
     )
     villages = Wilayah.objects.in_bulk([s["village__dusun"] for s in stats])
+    thresholds = alert_thresholds()  # read once, not once per village
     rows = [
         VillageRow(
             villages[s["village__dusun"]],
@@ -222,7 +240,7 @@ def village_rows(area: Wilayah, run: ChangeRun) -> list[VillageRow]:
             s["nf_to"] or 0.0,
             s["loss"] or 0.0,
             s["gain"] or 0.0,
-            is_alert(s["loss"] or 0.0, s["nf_from"] or 0.0),
+            is_alert(s["loss"] or 0.0, s["nf_from"] or 0.0, thresholds),
         )
         for s in stats
     ]
@@ -372,6 +390,7 @@ class LedgerSummary:
     households_reported: int
     households_linked: int
     by_purpose: list[tuple[str, int]]
+    spent_rp: int = 0
 
     @property
     def unallocated_rp(self) -> int:
@@ -384,7 +403,16 @@ def ledger(scheme: Scheme, dusun: Wilayah | None = None) -> LedgerSummary:
     if dusun is not None:
         allocations = allocations.filter(dusun=dusun)
     allocations = list(
-        allocations.annotate(linked=Count("beneficiaries")).order_by("payment__year", "dusun__kode", "purpose", "id")
+        allocations.annotate(
+            linked=Count("beneficiaries", distinct=True),
+            # A subquery, not a second join: joined with the beneficiaries the sum would be multiplied.
+            spent=Subquery(
+                Spending.objects.filter(allocation=OuterRef("pk"))
+                .values("allocation")
+                .annotate(total=Sum("amount_rp"))
+                .values("total")[:1]
+            ),
+        ).order_by("payment__year", "dusun__kode", "purpose", "id")
     )
     purposes = defaultdict(int)
     for a in allocations:
@@ -398,6 +426,7 @@ def ledger(scheme: Scheme, dusun: Wilayah | None = None) -> LedgerSummary:
         households_reported=sum(a.households or 0 for a in allocations),
         households_linked=linked,
         by_purpose=sorted(purposes.items(), key=lambda kv: -kv[1]),
+        spent_rp=sum(a.spent or 0 for a in allocations),
     )
 
 
@@ -495,3 +524,121 @@ def forest_reports(village: Wilayah):
     return Hazard.objects.filter(dusun=village, kind__in=[HazardKind.PETI, HazardKind.KEBAKARAN]).order_by(
         "-observed_on", "-id"
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Ledger entry screens (internal; names only through the warga selectors)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _spent_subquery():
+    return Subquery(
+        Spending.objects.filter(allocation=OuterRef("pk"))
+        .values("allocation")
+        .annotate(total=Sum("amount_rp"))
+        .values("total")[:1]
+    )
+
+
+def payments_with_rest(scheme: Scheme):
+    """The scheme's receipts with what is allocated from each (for the kabupaten's entry screen)."""
+    return (
+        scheme.payments.select_related("created_by")
+        .annotate(allocated=Sum("allocations__amount_rp"))
+        .order_by("-year", "-id")
+    )
+
+
+def village_allocations(village: Wilayah):
+    """A village's allocations with what it recorded as used and how many households are linked."""
+    return (
+        Allocation.objects.filter(dusun=village)
+        .select_related("payment__scheme", "dusun")
+        .annotate(spent=_spent_subquery(), linked=Count("beneficiaries", distinct=True))
+        .order_by("-payment__year", "purpose", "id")
+    )
+
+
+def village_spendings(village: Wilayah):
+    return (
+        Spending.objects.filter(allocation__dusun=village)
+        .select_related("allocation__payment", "created_by")
+        .order_by("-spent_on", "-id")
+    )
+
+
+def ledger_history(scheme: Scheme | None = None, village: Wilayah | None = None, limit: int = 50):
+    rows = LedgerEdit.objects.select_related("dusun")
+    if scheme is not None:
+        rows = rows.filter(scheme=scheme)
+    if village is not None:
+        rows = rows.filter(dusun=village)
+    return rows[:limit]
+
+
+@dataclass
+class LinkedHousehold:
+    beneficiary: Beneficiary
+    name: str
+    subunit: str
+
+
+def village_beneficiaries(user, village: Wilayah, households) -> list[LinkedHousehold]:
+    """The households linked to the village's allocations, named from `households` (the warga selector's
+    scope-checked queryset: this module never reads names itself)."""
+    rows = list(
+        Beneficiary.objects.filter(allocation__dusun=village)
+        .select_related("allocation__payment", "created_by")
+        .order_by("allocation__payment__year", "allocation_id", "id")
+    )
+    named = {h.pk: h for h in households.filter(pk__in=[b.household_id for b in rows])}
+    return [
+        LinkedHousehold(
+            b,
+            getattr(named.get(b.household_id), "head_name", None) or "?",
+            getattr(getattr(named.get(b.household_id), "subunit", None), "nama", ""),
+        )
+        for b in rows
+    ]
+
+
+SQL_MANAGED_OUTLINES = """
+SELECT m.id, m.kind, m.name, ST_AsGeoJSON(ST_Boundary(m.geom), 6), ST_Area(m.geom::geography) / 10000
+FROM ruang_managedarea m, wilayah_wilayah w
+WHERE w.id = %(dusun)s
+  AND (m.dusun_id = w.id OR (w.geom IS NOT NULL AND m.geom && w.geom AND ST_Intersects(m.geom, w.geom)))
+ORDER BY m.kind, m.name, m.id
+"""
+
+
+def managed_outlines(village: Wilayah) -> dict:
+    """The managed areas (ruang layer "kawasan": hutan desa, hutan lindung, concessions, …) recorded in the
+    village or reaching into it, as outlines (GeoJSON lines) for the change map: loss inside them is what
+    the page highlights, so the map shows where they run."""
+    import json
+
+    from django.db import connection
+
+    from dusun.ruang.models import ManagedAreaKind
+
+    labels = dict(ManagedAreaKind.choices)
+    with connection.cursor() as cursor:
+        cursor.execute(SQL_MANAGED_OUTLINES, {"dusun": village.pk})
+        rows = cursor.fetchall()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": pk,
+                "geometry": json.loads(geometry),
+                "properties": {
+                    "jenis": kind,
+                    "jenis_label": str(labels.get(kind, kind)),
+                    "nama": name,
+                    "luas_ha": round(ha, 2),
+                },
+            }
+            for pk, kind, name, geometry, ha in rows
+        ],
+    }

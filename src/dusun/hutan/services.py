@@ -21,6 +21,7 @@ from dusun.wilayah.models import Level, Wilayah
 
 from . import change
 from .models import (
+    AlertThreshold,
     Allocation,
     Beneficiary,
     ChangeCell,
@@ -29,10 +30,12 @@ from .models import (
     Factor,
     FactorEdit,
     FactorTable,
+    LedgerEdit,
     Payment,
     Provenance,
     Purpose,
     Scheme,
+    Spending,
 )
 
 LAYER = "tutupan-lahan"
@@ -193,6 +196,53 @@ def _require_ledger_admin(user) -> None:
         raise PermissionDenied(_("Buku kas dana karbon hanya dapat diisi admin kabupaten."))
 
 
+def _require_village_editor(user, dusun: Wilayah) -> None:
+    if user is not None and not can_edit(user, dusun):
+        raise PermissionDenied(_("Anda tidak berwenang mencatat dana karbon %(dusun)s.") % {"dusun": dusun.nama})
+
+
+def rupiah(value: int) -> str:
+    return f"{int(value):,}".replace(",", ".")
+
+
+def _amount(value, what: str) -> int:
+    """A positive whole rupiah amount, or a LedgerError naming the field."""
+    try:
+        amount = int(str(value).strip()) if value is not None and not isinstance(value, int) else value
+    except ValueError:
+        raise LedgerError(
+            _("%(what)s harus berupa bilangan rupiah bulat (diterima: %(v)s).") % {"what": what, "v": value}
+        ) from None
+    if amount is None or amount <= 0:
+        raise LedgerError(_("%(what)s harus lebih dari Rp 0 (diterima: %(v)s).") % {"what": what, "v": value})
+    return amount
+
+
+def _reason(note: str) -> str:
+    if not (note or "").strip():
+        raise LedgerError(_("Tuliskan alasan koreksi (kolom Alasan), mis. salah ketik atau bukti transfer baru."))
+    return note.strip()[:300]
+
+
+def _history(user, scheme_id: int, kind: str, action: str, object_id: int, *, dusun=None, old="", new="", note=""):
+    return LedgerEdit.objects.create(
+        scheme_id=scheme_id,
+        dusun=dusun,
+        kind=kind,
+        action=action,
+        object_id=object_id,
+        old_value=str(old)[:120],
+        new_value=str(new)[:120],
+        note=note[:300],
+        user=user if getattr(user, "is_authenticated", False) else None,
+        username=getattr(user, "username", "") or "",
+    )
+
+
+def _actor(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def record_payment(
     user, scheme: Scheme, *, year: int, buyer: str, amount_rp: int, credits_tco2e=None,
     provenance: str = Provenance.ENTERED, source_url: str = "", note: str = "", is_demo: bool = False,
@@ -203,14 +253,40 @@ def record_payment(
             _("Jumlah penerimaan %(year)s dari %(buyer)s harus lebih dari Rp 0 (diterima: %(v)s).")
             % {"year": year, "buyer": buyer, "v": amount_rp}
         )
+    if not year or not 1990 <= int(year) <= 2100:
+        raise LedgerError(_("Tahun penerimaan harus antara 1990 dan 2100 (diterima: %(v)s).") % {"v": year})
+    if not (buyer or "").strip():
+        raise LedgerError(_("Isi nama pembeli/pemberi dana."))
     if credits_tco2e is not None and Decimal(str(credits_tco2e)) < 0:
         raise LedgerError(_("Kredit terverifikasi tidak boleh negatif (diterima: %(v)s).") % {"v": credits_tco2e})
     if provenance == Provenance.SOURCED and not source_url:
         raise LedgerError(_("Angka bersumber harus menyertakan alamat sumbernya."))
-    return Payment.objects.create(
-        scheme=scheme, year=year, buyer=buyer, amount_rp=int(amount_rp), credits_tco2e=credits_tco2e,
-        provenance=provenance, source_url=source_url, note=note, is_demo=is_demo,
-    )  # fmt: skip
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            scheme=scheme, year=year, buyer=buyer.strip(), amount_rp=int(amount_rp), credits_tco2e=credits_tco2e,
+            provenance=provenance, source_url=source_url, note=note, is_demo=is_demo, created_by=_actor(user),
+        )  # fmt: skip
+        _history(user, scheme.pk, LedgerEdit.Kind.PAYMENT, LedgerEdit.Action.CREATE, payment.pk,
+                 new=f"{year} Rp {rupiah(amount_rp)}", note=note)  # fmt: skip
+    return payment
+
+
+def _over_receipt(locked: Payment, allocated: int, amount: int, dusun: Wilayah) -> LedgerError:
+    return LedgerError(
+        _(
+            "Alokasi Rp %(amount)s untuk %(dusun)s melebihi sisa penerimaan %(year)s: diterima "
+            "Rp %(received)s, sudah dialokasikan Rp %(allocated)s, sisa Rp %(rest)s. Kurangi jumlahnya atau "
+            "catat penerimaannya dulu."
+        )
+        % {
+            "amount": rupiah(amount),
+            "dusun": dusun.nama,
+            "year": locked.year,
+            "received": rupiah(locked.amount_rp),
+            "allocated": rupiah(allocated),
+            "rest": rupiah(locked.amount_rp - allocated),
+        }
+    )
 
 
 def allocate(
@@ -226,6 +302,8 @@ def allocate(
         )
     if amount_rp is None or int(amount_rp) <= 0:
         raise LedgerError(_("Jumlah alokasi untuk %(dusun)s harus lebih dari Rp 0.") % {"dusun": dusun.nama})
+    if households is not None and int(households) < 0:
+        raise LedgerError(_("Jumlah KK penerima tidak boleh negatif."))
     if dusun.level != Level.DESA:
         raise LedgerError(_("Alokasi hanya untuk dusun/desa, bukan %(w)s.") % {"w": dusun})
     if not payment.scheme.villages.filter(pk=dusun.pk).exists():
@@ -236,25 +314,104 @@ def allocate(
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         allocated = locked.allocations.aggregate(total=Sum("amount_rp"))["total"] or 0
         if allocated + int(amount_rp) > locked.amount_rp:
+            raise _over_receipt(locked, allocated, int(amount_rp), dusun)
+        allocation = Allocation.objects.create(
+            payment=locked, dusun=dusun, purpose=purpose, amount_rp=int(amount_rp), households=households,
+            provenance=provenance, source_url=source_url, note=note, is_demo=is_demo, created_by=_actor(user),
+        )  # fmt: skip
+        _history(user, locked.scheme_id, LedgerEdit.Kind.ALLOCATION, LedgerEdit.Action.CREATE, allocation.pk,
+                 dusun=dusun, new=f"{purpose} Rp {rupiah(amount_rp)}", note=note)  # fmt: skip
+    return allocation
+
+
+def correct_payment(user, payment: Payment, *, amount_rp, note: str) -> Payment:
+    """A correction is an edit with history (`LedgerEdit`: old and new amount, who, when, why); a receipt
+    can never drop below what is already allocated from it."""
+    _require_ledger_admin(user)
+    amount = _amount(amount_rp, _("Jumlah penerimaan yang benar"))
+    note = _reason(note)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        allocated = locked.allocations.aggregate(total=Sum("amount_rp"))["total"] or 0
+        if amount < allocated:
             raise LedgerError(
                 _(
-                    "Alokasi Rp %(amount)s untuk %(dusun)s melebihi sisa penerimaan %(year)s: diterima "
-                    "Rp %(received)s, sudah dialokasikan Rp %(allocated)s, sisa Rp %(rest)s. Kurangi jumlahnya atau "
-                    "catat penerimaannya dulu."
+                    "Penerimaan %(year)s tidak dapat dikoreksi menjadi Rp %(amount)s: sudah dialokasikan Rp "
+                    "%(allocated)s. Koreksi alokasinya dulu."
+                )
+                % {"year": locked.year, "amount": rupiah(amount), "allocated": rupiah(allocated)}
+            )
+        old = locked.amount_rp
+        locked.amount_rp = amount
+        locked.save(update_fields=["amount_rp"])
+        _history(user, locked.scheme_id, LedgerEdit.Kind.PAYMENT, LedgerEdit.Action.CORRECT, locked.pk,
+                 old=f"Rp {rupiah(old)}", new=f"Rp {rupiah(amount)}", note=note)  # fmt: skip
+    return locked
+
+
+def correct_allocation(user, allocation: Allocation, *, amount_rp, note: str) -> Allocation:
+    """Edit with history; the allocations of the receipt stay within it and above what the village spent."""
+    _require_ledger_admin(user)
+    amount = _amount(amount_rp, _("Jumlah alokasi yang benar"))
+    note = _reason(note)
+    with transaction.atomic():  # lock order: payment, then allocation (as allocate and record_spending)
+        payment = Payment.objects.select_for_update().get(pk=allocation.payment_id)
+        locked = Allocation.objects.select_for_update().select_related("dusun").get(pk=allocation.pk)
+        others = payment.allocations.exclude(pk=locked.pk).aggregate(total=Sum("amount_rp"))["total"] or 0
+        if others + amount > payment.amount_rp:
+            raise _over_receipt(payment, others, amount, locked.dusun)
+        spent = locked.spendings.aggregate(total=Sum("amount_rp"))["total"] or 0
+        if amount < spent:
+            raise LedgerError(
+                _(
+                    "Alokasi tidak dapat dikoreksi menjadi Rp %(amount)s: %(dusun)s sudah mencatat penggunaan "
+                    "Rp %(spent)s."
+                )
+                % {"amount": rupiah(amount), "dusun": locked.dusun.nama, "spent": rupiah(spent)}
+            )
+        old = locked.amount_rp
+        locked.amount_rp = amount
+        locked.save(update_fields=["amount_rp"])
+        _history(user, payment.scheme_id, LedgerEdit.Kind.ALLOCATION, LedgerEdit.Action.CORRECT, locked.pk,
+                 dusun=locked.dusun, old=f"Rp {rupiah(old)}", new=f"Rp {rupiah(amount)}", note=note)  # fmt: skip
+    return locked
+
+
+def record_spending(user, allocation: Allocation, *, spent_on, description: str, amount_rp) -> Spending:
+    """The village's own record of how it used its allocation (its operator, or the kabupaten admin); the
+    uses of one allocation never exceed it."""
+    _require_village_editor(user, allocation.dusun)
+    amount = _amount(amount_rp, _("Jumlah penggunaan"))
+    if not (description or "").strip():
+        raise LedgerError(_("Isi uraian penggunaan, mis. honor patroli hutan Maret 2024."))
+    if spent_on is None:
+        raise LedgerError(_("Isi tanggal penggunaan."))
+    with transaction.atomic():
+        locked = Allocation.objects.select_for_update().select_related("payment", "dusun").get(pk=allocation.pk)
+        spent = locked.spendings.aggregate(total=Sum("amount_rp"))["total"] or 0
+        if spent + amount > locked.amount_rp:
+            raise LedgerError(
+                _(
+                    "Penggunaan Rp %(amount)s melebihi sisa alokasi %(purpose)s %(year)s untuk %(dusun)s: dialokasikan "
+                    "Rp %(allocated)s, sudah digunakan Rp %(spent)s, sisa Rp %(rest)s."
                 )
                 % {
-                    "amount": f"{int(amount_rp):,}".replace(",", "."),
-                    "dusun": dusun.nama,
-                    "year": locked.year,
-                    "received": f"{locked.amount_rp:,}".replace(",", "."),
-                    "allocated": f"{allocated:,}".replace(",", "."),
-                    "rest": f"{locked.amount_rp - allocated:,}".replace(",", "."),
+                    "amount": rupiah(amount),
+                    "purpose": locked.get_purpose_display(),
+                    "year": locked.payment.year,
+                    "dusun": locked.dusun.nama,
+                    "allocated": rupiah(locked.amount_rp),
+                    "spent": rupiah(spent),
+                    "rest": rupiah(locked.amount_rp - spent),
                 }
             )
-        return Allocation.objects.create(
-            payment=locked, dusun=dusun, purpose=purpose, amount_rp=int(amount_rp), households=households,
-            provenance=provenance, source_url=source_url, note=note, is_demo=is_demo,
+        spending = Spending.objects.create(
+            allocation=locked, spent_on=spent_on, description=description.strip()[:300], amount_rp=amount,
+            created_by=_actor(user),
         )  # fmt: skip
+        _history(user, locked.payment.scheme_id, LedgerEdit.Kind.SPENDING, LedgerEdit.Action.CREATE, spending.pk,
+                 dusun=locked.dusun, new=f"Rp {rupiah(amount)}", note=description.strip())  # fmt: skip
+    return spending
 
 
 def add_beneficiary(user, allocation: Allocation, household) -> Beneficiary:
@@ -265,5 +422,43 @@ def add_beneficiary(user, allocation: Allocation, household) -> Beneficiary:
         )
     if household.dusun_id != allocation.dusun_id:
         raise LedgerError(_("Keluarga ini bukan warga %(dusun)s.") % {"dusun": allocation.dusun.nama})
-    beneficiary, _created = Beneficiary.objects.get_or_create(allocation=allocation, household=household)
+    with transaction.atomic():
+        if Beneficiary.objects.filter(allocation=allocation, household=household).exists():
+            raise LedgerError(_("Keluarga ini sudah tercatat sebagai penerima alokasi tersebut."))
+        beneficiary = Beneficiary.objects.create(allocation=allocation, household=household, created_by=_actor(user))
+        _history(user, allocation.payment.scheme_id, LedgerEdit.Kind.BENEFICIARY, LedgerEdit.Action.CREATE,
+                 beneficiary.pk, dusun=allocation.dusun, new=f"KK {household.uuid}")  # fmt: skip
     return beneficiary
+
+
+def remove_beneficiary(user, beneficiary: Beneficiary, *, note: str) -> None:
+    """Undo a wrong household link; the history keeps that it existed (household by UUID only)."""
+    allocation = beneficiary.allocation
+    _require_village_editor(user, allocation.dusun)
+    note = _reason(note)
+    with transaction.atomic():
+        _history(user, allocation.payment.scheme_id, LedgerEdit.Kind.BENEFICIARY, LedgerEdit.Action.REMOVE,
+                 beneficiary.pk, dusun=allocation.dusun, old=f"KK {beneficiary.household.uuid}", note=note)  # fmt: skip
+        beneficiary.delete()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Alert thresholds
+# ---------------------------------------------------------------------------------------------------------
+
+
+def set_alert_thresholds(user, *, loss_pct, min_ha, note: str) -> AlertThreshold:
+    """A new version of the thresholds (the older rows stay as history); kabupaten admin only."""
+    if not can_edit(user, kabupaten()):
+        raise PermissionDenied(_("Hanya admin kabupaten yang dapat mengubah ambang peringatan."))
+    try:
+        pct, ha = Decimal(str(loss_pct)), Decimal(str(min_ha))
+    except ArithmeticError:
+        raise LedgerError(_("Ambang harus berupa angka, mis. 5 atau 2,5.")) from None
+    if not 0 <= pct <= 100:
+        raise LedgerError(_("Ambang persen harus antara 0 dan 100 (diterima: %(v)s).") % {"v": pct})
+    if ha < 0:
+        raise LedgerError(_("Ambang luas minimal tidak boleh negatif (diterima: %(v)s ha).") % {"v": ha})
+    if not (note or "").strip():
+        raise LedgerError(_("Tuliskan alasan perubahan ambang."))
+    return AlertThreshold.objects.create(loss_pct=pct, min_ha=ha, note=note.strip()[:300], user=user)

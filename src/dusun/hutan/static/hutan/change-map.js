@@ -1,5 +1,6 @@
 /* The change map of one village: polygons that changed class between two snapshots, from the page's
- * GeoJSON endpoint; red = natural-forest loss, green = gain, yellow = other change. MapLibre (vendored). */
+ * GeoJSON endpoint; red = natural-forest loss, green = gain, yellow = other change; the village's managed
+ * areas (hutan desa, hutan lindung, concessions, …) as dashed purple outlines on top. MapLibre (vendored). */
 (function () {
   "use strict";
   function start() {
@@ -29,9 +30,25 @@
           "fill-outline-color": "#333333",
         },
       });
-      map.on("click", "perubahan", (e) => {
-        const p = e.features[0].properties;
-        new maplibregl.Popup().setLngLat(e.lngLat).setText(`${p.dari} → ${p.ke}: ${p.luas_ha} ha`).addTo(map);
+      if (config.managed_url) {
+        map.addSource("kawasan", { type: "geojson", data: config.managed_url });
+        map.addLayer({
+          id: "kawasan",
+          type: "line",
+          source: "kawasan",
+          paint: { "line-color": "#5b2a86", "line-width": 2.5, "line-dasharray": [2, 1] },
+        });
+      }
+      map.on("click", (e) => {
+        // One popup for whatever was clicked: the change polygon and the managed area it lies in.
+        const layers = ["perubahan", "kawasan"].filter((id) => map.getLayer(id));
+        const hits = map.queryRenderedFeatures(e.point, { layers: layers });
+        const change = hits.find((f) => f.layer.id === "perubahan");
+        const area = hits.find((f) => f.layer.id === "kawasan");
+        const lines = [];
+        if (change) lines.push(`${change.properties.dari} → ${change.properties.ke}: ${change.properties.luas_ha} ha`);
+        if (area) lines.push(`${area.properties.jenis_label}${area.properties.nama ? ": " + area.properties.nama : ""}`);
+        if (lines.length) new maplibregl.Popup().setLngLat(e.lngLat).setText(lines.join(" · ")).addTo(map);
       });
     });
   }
