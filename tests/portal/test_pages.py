@@ -93,6 +93,8 @@ def test_nothing_is_loaded_from_another_host(client, reference_data):
     for path in ("/", "/dusun/15.08.14.2009/", "/kecamatan/15.08.14/", "/akun/masuk/"):
         html = client.get(path).content.decode()
         for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+            if url.startswith("http://testserver/"):
+                continue  # the canonical link names this site itself (absolute, as search engines want it)
             assert not url.startswith(("http:", "https:", "//")), f"{path} loads {url}"
 
 

@@ -22,4 +22,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("kecamatan/<kode:kode>/", views.kecamatan_detail, name="kecamatan"),
     path("dusun/<kode:kode>/", views.village_detail, name="village"),
+    path("dusun/<kode:kode>/profil/ubah/", views.village_profile_edit, name="village-profile-edit"),
+    path("dusun/<kode:kode>/profil.pdf", views.village_profile_pdf, name="village-profile-pdf"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

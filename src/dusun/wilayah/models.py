@@ -157,3 +157,101 @@ class Wilayah(models.Model):
             raise ValidationError({"jenis": _("Jenis %(jenis)s tidak berlaku di tingkat ini.") % {"jenis": self.jenis}})
         if self.parent_id and self.parent.kode != parent_kode(self.kode):
             raise ValidationError({"parent": _("Kode induk tidak cocok dengan kode wilayah.")})
+
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,24}$")
+# Sixteen digits in a row (spaces and dots allowed between them) look like a NIK or KK number.
+SIXTEEN_DIGITS_RE = re.compile(r"(?<!\d)(?:\d[ .]?){15}\d(?!\d)")
+
+
+class ProfilDusun(models.Model):
+    """The public profile of one village, kept by its operator: history, the Rio (village head: a public
+    office holder, so the name is public), office address and contacts. Only public information lives here:
+    nothing about residents, and no personal phone or e-mail (the form asks for the office's own)."""
+
+    wilayah = models.OneToOneField(
+        Wilayah,
+        verbose_name=_("dusun"),
+        on_delete=models.CASCADE,
+        related_name="profil",
+        limit_choices_to={"level": Level.DESA},
+    )
+    sejarah = models.TextField(
+        _("sejarah"), max_length=10000, blank=True, help_text=_("Sejarah singkat dusun (teks biasa, paragraf).")
+    )
+    rio_nama = models.CharField(
+        _("nama Rio (kepala dusun)"), max_length=120, blank=True, help_text=_("Pejabat publik; tampil di halaman.")
+    )
+    rio_mulai = models.PositiveSmallIntegerField(_("Rio menjabat sejak (tahun)"), null=True, blank=True)
+    rio_selesai = models.PositiveSmallIntegerField(_("masa jabatan berakhir (tahun)"), null=True, blank=True)
+    alamat_kantor = models.CharField(_("alamat kantor Rio"), max_length=300, blank=True)
+    telepon = models.CharField(
+        _("telepon kantor"), max_length=30, blank=True, help_text=_("Nomor kantor, bukan nomor pribadi.")
+    )
+    email = models.EmailField(_("surel kantor"), blank=True)
+    situs_web = models.URLField(_("situs web"), blank=True, help_text=_("Alamat lengkap, mis. https://…"))
+    diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
+    # Who saved last: for the admin's history only, never shown on the public page.
+    diperbarui_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diperbarui oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("profil dusun")
+        verbose_name_plural = _("profil dusun")
+
+    def __str__(self) -> str:
+        return _("Profil %(wilayah)s") % {"wilayah": self.wilayah}
+
+    @property
+    def periode(self) -> str:
+        if self.rio_mulai and self.rio_selesai:
+            return f"{self.rio_mulai}–{self.rio_selesai}"
+        if self.rio_mulai:
+            return _("sejak %(tahun)s") % {"tahun": self.rio_mulai}
+        return ""
+
+    @property
+    def has_contacts(self) -> bool:
+        return bool(self.alamat_kantor or self.telepon or self.email or self.situs_web)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.wilayah_id and self.wilayah.level != Level.DESA:
+            errors["wilayah"] = _("Profil hanya untuk dusun/kelurahan; %(wilayah)s bukan dusun.") % {
+                "wilayah": self.wilayah
+            }
+        for name in ("rio_mulai", "rio_selesai"):
+            year = getattr(self, name)
+            if year is not None and not 1900 <= year <= 2100:
+                errors[name] = _("Tahun %(tahun)s tidak masuk akal; tulis empat angka antara 1900 dan 2100.") % {
+                    "tahun": year
+                }
+        if self.rio_selesai and not self.rio_mulai:
+            errors["rio_mulai"] = _("Isi juga tahun mulai menjabat bila tahun berakhir diisi.")
+        elif self.rio_mulai and self.rio_selesai and self.rio_selesai < self.rio_mulai:
+            errors["rio_selesai"] = _(
+                "Tahun berakhir (%(selesai)s) lebih awal dari tahun mulai (%(mulai)s); periksa kedua tahun."
+            ) % {"selesai": self.rio_selesai, "mulai": self.rio_mulai}
+        if (self.rio_mulai or self.rio_selesai) and not self.rio_nama.strip():
+            errors["rio_nama"] = _("Isi nama Rio bila masa jabatannya diisi.")
+        for name in ("sejarah", "rio_nama", "alamat_kantor"):
+            if SIXTEEN_DIGITS_RE.search(getattr(self, name) or ""):
+                errors[name] = _(
+                    "Teks ini memuat angka 16 digit seperti NIK atau nomor KK. Data pribadi tidak boleh tampil di "
+                    "halaman publik: hapus angka itu."
+                )
+        if self.telepon and not PHONE_RE.match(self.telepon.strip()):
+            errors["telepon"] = _(
+                "Nomor telepon %(nomor)s tidak valid: pakai angka, spasi, tanda hubung, boleh diawali +, "
+                "mis. 0747 21234 atau +62 747 21234."
+            ) % {"nomor": self.telepon[:30]}
+        if self.situs_web and not self.situs_web.lower().startswith(("https://", "http://")):
+            errors["situs_web"] = _("Alamat situs web harus diawali https:// atau http://.")
+        if errors:
+            raise ValidationError(errors)

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from dusun.geo import GeodesicAreaHaRounded
 
-from .models import JENIS_BY_LEVEL, Level, Wilayah
+from .models import JENIS_BY_LEVEL, Level, ProfilDusun, Wilayah
 from .reference import AreaRecord, Dataset
 
 COMPARED_FIELDS = ("nama", "level", "jenis", "kode_bps", "parent_id", "sumber")
@@ -119,3 +119,33 @@ def create_subunit(village: Wilayah, segment: str, nama: str, jenis: str, geom=N
     area.save()
     recompute_area(Wilayah.objects.filter(pk=area.pk))
     return area
+
+
+PROFIL_FIELDS = (
+    "sejarah",
+    "rio_nama",
+    "rio_mulai",
+    "rio_selesai",
+    "alamat_kantor",
+    "telepon",
+    "email",
+    "situs_web",
+)
+
+
+@transaction.atomic
+def save_profil(village: Wilayah, data: dict, user) -> ProfilDusun:
+    """Create or update a village's public profile from cleaned form data, after the model's checks.
+
+    The caller has checked `akun.scope.can_edit(user, village)`; this only writes. Text is stripped so a
+    field of spaces counts as empty. Raises ValidationError (Bahasa messages per field) and writes nothing
+    when a value is wrong."""
+    profil = ProfilDusun.objects.select_for_update().filter(wilayah=village).first() or ProfilDusun(wilayah=village)
+    for name in PROFIL_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(profil, name, value.strip() if isinstance(value, str) else value)
+    profil.diperbarui_oleh = user if getattr(user, "is_authenticated", False) else None
+    profil.full_clean()
+    profil.save()
+    return profil
