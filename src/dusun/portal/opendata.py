@@ -10,7 +10,7 @@ the dictionary travels with a download, the same for every dataset:
 
 Nothing personal is in any dataset: no NIK, KK number, resident name or birth date. Census numbers come
 from the published (suppressed) cells only; enterprise names (a UMKM is often one family) and the parcel
-layer (linked to households) are left out on purpose.
+layer (one family's land, identifiable by its number) are left out on purpose.
 
 Large spatial layers (land cover is ≈ 128,000 polygons per snapshot kabupaten-wide) are offered per dusun
 and per kecamatan only, so that one download never holds a web worker for minutes; the ruang exporter
@@ -70,8 +70,9 @@ CONTENT_TYPES = {
 FORMAT_LABELS = {CSV: "CSV", XLSX: "XLSX (Excel)", GEOJSON: "GeoJSON", GPKG: "GeoPackage"}
 OGR2OGR = exporter.OGR2OGR
 
-# Spatial layers of the ruang registry published as open data. `persil` (land parcels) is left out: a
-# parcel is tied to a household in the census, so its outline and number point at a family.
+# Spatial layers of the ruang registry published as open data. `persil` (land parcels) is left out of the
+# bulk downloads: a parcel usually belongs to one family, and its number identifies the owner in the land
+# office's register (the map still shows parcels, as it shows houses).
 PUBLIC_LAYERS = ("tutupan-lahan", "bangunan", "fasilitas", "jaringan", "kawasan", "potensi", "bencana")
 # Layers small enough kabupaten-wide; the others only per dusun or kecamatan (see the module docstring).
 KABUPATEN_LAYERS = ("fasilitas", "jaringan", "kawasan", "potensi", "bencana")
