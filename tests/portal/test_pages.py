@@ -56,6 +56,12 @@ def test_kecamatan_page_lists_its_villages(client, reference_data):
     assert len(response.context["map_config"]["features"]["features"]) == 10  # outline + 9 villages
 
 
+def test_kecamatan_page_links_its_idm_open_data_and_thematic_map(client, reference_data):
+    page = client.get("/kecamatan/15.08.14/").content.decode()
+    for link in ('href="/indeks/kecamatan/15.08.14/"', 'href="/data/kecamatan/15.08.14/"', "/peta-tematik/?tingkat"):
+        assert link in page, link
+
+
 @pytest.mark.parametrize(
     "path",
     [
