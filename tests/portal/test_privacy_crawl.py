@@ -25,6 +25,8 @@ import pypdf
 import pytest
 from django.core.management import call_command
 
+from dusun.akun.models import Role, User
+from dusun.akun.services import assign_role
 from dusun.warga.models import Household, Resident
 from dusun.wilayah import services as wilayah_services
 from dusun.wilayah.models import Jenis, Level, Wilayah
@@ -58,10 +60,12 @@ def demo_world(reference_data):
     telang = Wilayah.objects.get(kode=TELANG)
     if not Wilayah.objects.filter(level=Level.SUBUNIT, kode__startswith=TELANG + ".").exists():
         Wilayah.objects.create(kode=TELANG + ".RT01", nama="RT 01", level=Level.SUBUNIT, jenis=Jenis.RT, parent=telang)
+    operator = User.objects.create_user("op_crawl")
+    assign_role(operator, Role.OPERATOR, telang)
     wilayah_services.save_profil(
         telang,
         {"sejarah": "Dusun tua di hulu Batang Bungo.", "rio_nama": RIO, "rio_mulai": 2021, "alamat_kantor": "Jl. Rio"},
-        None,
+        operator,
     )
 
 

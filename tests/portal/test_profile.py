@@ -42,6 +42,12 @@ def telang(reference_data):
     return Wilayah.objects.get(kode=TELANG)
 
 
+@pytest.fixture
+def admin(reference_data):
+    """The kabupaten admin: may write any village's profile (the service checks scope itself)."""
+    return make_user("bappeda", Role.KABUPATEN, "15.08")
+
+
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
@@ -73,18 +79,18 @@ def test_save_profil_creates_then_updates_one_row(telang):
         ({"alamat_kantor": "Rumah KK 1508123456789012"}, "alamat_kantor", "16 digit"),
     ],
 )
-def test_bad_profile_values_are_refused_in_bahasa_and_nothing_is_written(telang, changes, field, words):
+def test_bad_profile_values_are_refused_in_bahasa_and_nothing_is_written(telang, changes, field, words, admin):
     with pytest.raises(ValidationError) as error:
-        services.save_profil(telang, {**GOOD, **changes}, None)
+        services.save_profil(telang, {**GOOD, **changes}, admin)
     assert field in error.value.message_dict
     assert words in " ".join(error.value.message_dict[field])
     assert not ProfilDusun.objects.exists()
 
 
-def test_profile_only_for_villages(reference_data):
+def test_profile_only_for_villages(reference_data, admin):
     kecamatan = Wilayah.objects.get(kode="15.08.14")
     with pytest.raises(ValidationError) as error:
-        services.save_profil(kecamatan, GOOD, None)
+        services.save_profil(kecamatan, GOOD, admin)
     assert "bukan dusun" in str(error.value)
 
 
@@ -148,8 +154,8 @@ def test_edit_link_only_for_editors(client, telang):
 # --- Public page -------------------------------------------------------------------------------------------
 
 
-def test_village_page_shows_profile_subunits_and_links(client, telang):
-    services.save_profil(telang, GOOD, None)
+def test_village_page_shows_profile_subunits_and_links(client, telang, admin):
+    services.save_profil(telang, GOOD, admin)
     Wilayah.objects.create(kode=TELANG + ".RT01", nama="RT 01", level=Level.SUBUNIT, jenis=Jenis.RT, parent=telang)
     Wilayah.objects.create(
         kode=TELANG + ".K1", nama="Simpang Tiga", level=Level.SUBUNIT, jenis=Jenis.KAMPUNG, parent=telang
@@ -167,8 +173,8 @@ def test_village_page_without_profile_says_so(client, telang):
     assert "belum diisi" in html and "Belum ada kampung/RT" in html
 
 
-def test_meta_tags_canonical_and_language(client, telang):
-    services.save_profil(telang, GOOD, None)
+def test_meta_tags_canonical_and_language(client, telang, admin):
+    services.save_profil(telang, GOOD, admin)
     html = client.get(f"/dusun/{TELANG}/?x=1").content.decode()
     assert f'<link rel="canonical" href="http://testserver/dusun/{TELANG}/">' in html  # no query string
     assert '<meta property="og:title" content="Dusun Sungai Telang · Dusun Online">' in html
@@ -184,9 +190,9 @@ def test_meta_tags_canonical_and_language(client, telang):
 # --- PDF ---------------------------------------------------------------------------------------------------
 
 
-def test_pdf_profile_has_every_section_and_is_cached_with_etag(client, telang):
+def test_pdf_profile_has_every_section_and_is_cached_with_etag(client, telang, admin):
     cache.clear()
-    services.save_profil(telang, GOOD, None)
+    services.save_profil(telang, GOOD, admin)
     started = time.perf_counter()
     response = client.get(f"/dusun/{TELANG}/profil.pdf")
     first = time.perf_counter() - started
@@ -214,7 +220,7 @@ def test_pdf_profile_has_every_section_and_is_cached_with_etag(client, telang):
     assert time.perf_counter() - started < first and again.content == response.content
     assert client.get(f"/dusun/{TELANG}/profil.pdf", headers={"If-None-Match": etag}).status_code == 304
     # A change to the profile gives a new version: new ETag, new text.
-    services.save_profil(telang, {**GOOD, "rio_nama": "Rio Pengganti"}, None)
+    services.save_profil(telang, {**GOOD, "rio_nama": "Rio Pengganti"}, admin)
     changed = client.get(f"/dusun/{TELANG}/profil.pdf", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert "Rio Pengganti" in pdf_text(changed.content)
@@ -291,3 +297,12 @@ def test_idm_history_prefers_the_official_result_and_marks_computed_years(client
     assert history[1].status == official.status and history[1].official  # not the computed MANDIRI
     html = client.get(f"/dusun/{village.kode}/").content.decode()
     assert f"({year + 1}, 0,7000, dihitung Dusun Online)" in html
+
+
+def test_the_service_itself_refuses_an_operator_of_another_village(telang):
+    from django.core.exceptions import PermissionDenied
+
+    other = make_user("op_beringin", Role.OPERATOR, BERINGIN)
+    with pytest.raises(PermissionDenied):
+        services.save_profil(telang, GOOD, other)
+    assert not ProfilDusun.objects.exists()

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dusun.geo import GeodesicAreaHaRounded
 
@@ -137,9 +138,13 @@ PROFIL_FIELDS = (
 def save_profil(village: Wilayah, data: dict, user) -> ProfilDusun:
     """Create or update a village's public profile from cleaned form data, after the model's checks.
 
-    The caller has checked `akun.scope.can_edit(user, village)`; this only writes. Text is stripped so a
-    field of spaces counts as empty. Raises ValidationError (Bahasa messages per field) and writes nothing
-    when a value is wrong."""
+    Only the village's operator or the kabupaten admin (`akun.scope.can_edit`) may write. Text is stripped
+    so a field of spaces counts as empty. Raises ValidationError (Bahasa messages per field) and writes
+    nothing when a value is wrong."""
+    from dusun.akun import scope  # akun builds on wilayah's models; imported here to keep that direction
+
+    if not scope.can_edit(user, village):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah profil %(wilayah)s.") % {"wilayah": village})
     profil = ProfilDusun.objects.select_for_update().filter(wilayah=village).first() or ProfilDusun(wilayah=village)
     for name in PROFIL_FIELDS:
         if name in data:
