@@ -5,6 +5,7 @@ input or out-of-scope user changes nothing; every entry leaves a history row; na
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from dusun.akun.models import AccessLog, Role, User
@@ -227,6 +228,37 @@ def test_operator_records_use_of_funds_within_the_allocation(client, telang_allo
     assert (spending.amount_rp, spending.created_by, spending.allocation) == (1_000_000, operator, telang_allocation)
     html = client.get(reverse("hutan:village-ledger", args=[TELANG])).content.decode()
     assert "1.000.000" in html.split('id="spent"')[1][:60]
+
+
+def test_operator_corrects_a_recorded_use_with_history_and_within_the_allocation(client, telang_allocation, operator):
+    spending = services.record_spending(
+        operator, telang_allocation, spent_on=dt.date(2024, 3, 31), description="Honor patroli", amount_rp=1_000_000
+    )
+    client.force_login(operator)
+    data = {"koreksi-penggunaan-aksi": "koreksi-penggunaan", "koreksi-penggunaan-target": spending.pk}
+    before = snapshot()
+    no_reason = data | {"koreksi-penggunaan-amount_rp": "900000", "koreksi-penggunaan-note": ""}
+    assert "Alasan koreksi" in post_village(client, TELANG, no_reason).content.decode()
+    over = data | {"koreksi-penggunaan-amount_rp": str(telang_allocation.amount_rp + 1), "koreksi-penggunaan-note": "x"}
+    assert "tidak dapat dikoreksi" in post_village(client, TELANG, over).content.decode()
+    assert snapshot() == before
+    spending.refresh_from_db()
+    assert spending.amount_rp == 1_000_000
+    good = data | {"koreksi-penggunaan-amount_rp": "900000", "koreksi-penggunaan-note": "salah ketik"}
+    assert "dikoreksi menjadi Rp 900.000" in post_village(client, TELANG, good).content.decode()
+    spending.refresh_from_db()
+    assert spending.amount_rp == 900_000
+    edit = LedgerEdit.objects.get(kind="penggunaan", action="koreksi")
+    assert (edit.old_value, edit.new_value, edit.note, edit.user) == (
+        "Rp 1.000.000",
+        "Rp 900.000",
+        "salah ketik",
+        operator,
+    )
+    # Another village's operator cannot correct it, through the service either.
+    other = _user("op_lubuk", Role.OPERATOR, LUBUK)
+    with pytest.raises(PermissionDenied):
+        services.correct_spending(other, spending, amount_rp=1, note="coba")
 
 
 def test_public_pages_show_sums_and_counts_but_no_names(client, telang_allocation, operator):

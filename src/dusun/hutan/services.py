@@ -414,6 +414,34 @@ def record_spending(user, allocation: Allocation, *, spent_on, description: str,
     return spending
 
 
+def correct_spending(user, spending: Spending, *, amount_rp, note: str) -> Spending:
+    """The village corrects an amount it recorded: an edit with history (old, new, who, when, why); the uses
+    of the allocation still never exceed it."""
+    _require_village_editor(user, spending.allocation.dusun)
+    amount = _amount(amount_rp, _("Jumlah penggunaan yang benar"))
+    note = _reason(note)
+    with transaction.atomic():  # lock order: allocation, then spending (as record_spending)
+        allocation = (
+            Allocation.objects.select_for_update().select_related("payment", "dusun").get(pk=spending.allocation_id)
+        )
+        locked = Spending.objects.select_for_update().get(pk=spending.pk)
+        others = allocation.spendings.exclude(pk=locked.pk).aggregate(total=Sum("amount_rp"))["total"] or 0
+        if others + amount > allocation.amount_rp:
+            raise LedgerError(
+                _(
+                    "Penggunaan tidak dapat dikoreksi menjadi Rp %(amount)s: alokasinya Rp %(allocated)s dan "
+                    "penggunaan lain sudah Rp %(others)s."
+                )
+                % {"amount": rupiah(amount), "allocated": rupiah(allocation.amount_rp), "others": rupiah(others)}
+            )
+        old = locked.amount_rp
+        locked.amount_rp = amount
+        locked.save(update_fields=["amount_rp"])
+        _history(user, allocation.payment.scheme_id, LedgerEdit.Kind.SPENDING, LedgerEdit.Action.CORRECT, locked.pk,
+                 dusun=allocation.dusun, old=f"Rp {rupiah(old)}", new=f"Rp {rupiah(amount)}", note=note)  # fmt: skip
+    return locked
+
+
 def add_beneficiary(user, allocation: Allocation, household) -> Beneficiary:
     """Link a census household to an allocation of its own village (operator of the village or kabupaten)."""
     if not can_edit(user, allocation.dusun):

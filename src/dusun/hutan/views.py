@@ -29,7 +29,7 @@ from .forms import (
     UnlinkForm,
     allocation_label,
 )
-from .models import AlertThreshold, Allocation, Beneficiary, ChangeRun, Scheme
+from .models import AlertThreshold, Allocation, Beneficiary, ChangeRun, Scheme, Spending
 
 
 def _area(kode: str, level: Level) -> Wilayah:
@@ -336,8 +336,13 @@ def scheme_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _village_forms(allocations, households, beneficiaries, data=None) -> dict:
+    def spending_label(s):
+        return f"{s.spent_on:%Y-%m-%d} · {s.description[:60]} · Rp {services.rupiah(s.amount_rp)}"
+
+    spendings = Spending.objects.filter(allocation__in=allocations.values("pk")).select_related("allocation")
     return {
         "penggunaan": SpendingForm(allocations, data),
+        "koreksi-penggunaan": CorrectionForm("koreksi-penggunaan", spendings, spending_label, data),
         "penerima": BeneficiaryForm(allocations, households, data),
         "hapus-penerima": UnlinkForm(beneficiaries, data),
     }
@@ -373,6 +378,13 @@ def village_manage(request: HttpRequest, kode: str) -> HttpResponse:
                     )  # fmt: skip
                     done = _("Penggunaan Rp %(amount)s (%(what)s) dicatat.") % {
                         "amount": services.rupiah(s.amount_rp), "what": s.description,
+                    }  # fmt: skip
+                elif aksi == "koreksi-penggunaan":
+                    s = services.correct_spending(
+                        request.user, data["target"], amount_rp=data["amount_rp"], note=data["note"]
+                    )
+                    done = _("Penggunaan %(what)s dikoreksi menjadi Rp %(amount)s.") % {
+                        "what": s.description, "amount": services.rupiah(s.amount_rp),
                     }  # fmt: skip
                 elif aksi == "penerima":
                     services.add_beneficiary(request.user, data["allocation"], data["household"])
