@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and CSRF: answers cross-origin preflights of the read-only /api/v1/ itself.
+    "dusun.api.cors.ApiCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dusun.middleware.BahasaFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

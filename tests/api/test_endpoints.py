@@ -110,3 +110,22 @@ def test_write_methods_are_refused_as_json(client, reference_data):
     assert response.status_code == 405
     response = client.delete(f"/api/v1/wilayah/{TELANG}/")
     assert response.status_code == 405
+
+
+def test_other_sites_may_read_the_api_but_not_write_through_it(client, reference_data):
+    """CORS: public reads from dashboards on other origins; a token-bearing request's preflight is answered;
+    writes are not opened to other origins (the editor API stays same-site, behind CSRF)."""
+    read = client.get("/api/v1/wilayah/?limit=1", HTTP_ORIGIN="https://dasbor.example")
+    assert read.status_code == 200 and read["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        "/api/v1/wilayah/",
+        HTTP_ORIGIN="https://dasbor.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization",
+    )
+    assert preflight.status_code == 204
+    assert "Authorization" in preflight["Access-Control-Allow-Headers"]
+    assert "POST" not in preflight["Access-Control-Allow-Methods"]
+    write = client.post("/api/v1/wilayah/", {}, HTTP_ORIGIN="https://dasbor.example")
+    assert "Access-Control-Allow-Origin" not in write
+    assert "Access-Control-Allow-Origin" not in client.get("/", HTTP_ORIGIN="https://dasbor.example")
