@@ -168,7 +168,20 @@ class Provenance(models.TextChoices):
     ENTERED = "entered", _("Dicatat pengelola")
 
 
-class Payment(models.Model):
+class LedgerEntry(models.Model):
+    """Who entered a ledger row and when (seeded rows: no user). Later corrections are `LedgerEdit` rows."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("dicatat oleh"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Payment(LedgerEntry):
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="payments")
     year = models.PositiveSmallIntegerField(_("tahun"))
     buyer = models.CharField(_("pembeli/pemberi dana"), max_length=200)
@@ -180,12 +193,6 @@ class Payment(models.Model):
     source_url = models.URLField(_("sumber"), max_length=400, blank=True)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
-    # Who entered the row and when (seeded rows: no user). Later corrections are `LedgerEdit` rows.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("dicatat oleh"),
-    )  # fmt: skip
-    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
 
     class Meta:
         verbose_name = _("penerimaan dana karbon")
@@ -204,7 +211,7 @@ class Purpose(models.TextChoices):
     PENGELOLAAN = "pengelolaan", _("Pengelolaan")
 
 
-class Allocation(models.Model):
+class Allocation(LedgerEntry):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
     dusun = models.ForeignKey(
         "wilayah.Wilayah", on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA}
@@ -216,12 +223,6 @@ class Allocation(models.Model):
     source_url = models.URLField(_("sumber"), max_length=400, blank=True)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
-    # Who entered the row and when (seeded rows: no user). Later corrections are `LedgerEdit` rows.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("dicatat oleh"),
-    )  # fmt: skip
-    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
 
     class Meta:
         verbose_name = _("alokasi dana karbon")
@@ -233,17 +234,11 @@ class Allocation(models.Model):
         return f"{self.dusun_id} {self.purpose}: Rp {self.amount_rp:,}"
 
 
-class Beneficiary(models.Model):
+class Beneficiary(LedgerEntry):
     """A census household that received part of an allocation (personal data: only counted in public)."""
 
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="beneficiaries")
     household = models.ForeignKey("warga.Household", on_delete=models.PROTECT, related_name="+")
-    # Who entered the row and when (seeded rows: no user). Later corrections are `LedgerEdit` rows.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("dicatat oleh"),
-    )  # fmt: skip
-    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["allocation", "household"], name="hutan_beneficiary_unique")]
@@ -252,19 +247,13 @@ class Beneficiary(models.Model):
         return f"{self.allocation_id}: {self.household_id}"
 
 
-class Spending(models.Model):
+class Spending(LedgerEntry):
     """How a village used part of its allocation, recorded by the village's operator (public: sums only)."""
 
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="spendings")
     spent_on = models.DateField(_("tanggal"))
     description = models.CharField(_("uraian penggunaan"), max_length=300)
     amount_rp = models.BigIntegerField(_("jumlah (Rp)"), validators=[MinValueValidator(1)])
-    # Who entered the row and when (seeded rows: no user). Later corrections are `LedgerEdit` rows.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("dicatat oleh"),
-    )  # fmt: skip
-    created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
 
     class Meta:
         verbose_name = _("penggunaan dana karbon")
