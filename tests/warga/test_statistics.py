@@ -186,7 +186,7 @@ def _xlsx_values(content: bytes) -> list:
 
 
 def test_scoped_user_can_get_the_public_version_equal_to_what_anonymous_users_get(client, users):
-    from dusun.warga.views import _as_json
+    from dusun.warga.json_export import statistics_json as _as_json
 
     page_url = reverse("warga:statistik_dusun", args=[TELANG])
     xlsx_url = reverse("warga:statistik_dusun_xlsx", args=[TELANG])

@@ -27,13 +27,18 @@ def _link(request: HttpRequest, limit: int, offset: int) -> str:
     return request.build_absolute_uri(request.path + "?" + query.urlencode())
 
 
-def paginate(request: HttpRequest, rows, limit: int, offset: int, serialize) -> dict:
-    """A page of `rows` (queryset or list), each item passed through `serialize`."""
-    count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
-    items = [serialize(row) for row in rows[offset : offset + limit]]
+def page_links(request: HttpRequest, count: int, limit: int, offset: int) -> dict:
+    """`count`, `next` and `previous` of a page; the caller adds its `items`."""
     return {
         "count": count,
         "next": _link(request, limit, offset + limit) if offset + limit < count else None,
         "previous": _link(request, limit, max(0, offset - limit)) if offset > 0 else None,
-        "items": items,
+    }
+
+
+def paginate(request: HttpRequest, rows, limit: int, offset: int, serialize) -> dict:
+    """A page of `rows` (queryset or list), each item passed through `serialize`."""
+    count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+    return page_links(request, count, limit, offset) | {
+        "items": [serialize(row) for row in rows[offset : offset + limit]]
     }

@@ -283,7 +283,7 @@ def _project_fields() -> list[Field]:
 
 def _projects(area: Wilayah) -> Table:
     from dusun.rencana.models import Project
-    from dusun.warga.suppression import THRESHOLD
+    from dusun.warga.suppression import small_count
 
     qs = Project.objects.select_related("proposal__dusun__parent").annotate(g=AsGeoJSON("proposal__geom", precision=6))
     if area.level == Level.DESA:
@@ -293,7 +293,6 @@ def _projects(area: Wilayah) -> Table:
     rows, geoms = [], []
     for p in qs.order_by("proposal__dusun__kode", "proposal__year", "pk"):
         prop = p.proposal
-        n = prop.beneficiary_households
         rows.append(
             [
                 prop.dusun.kode,
@@ -310,7 +309,7 @@ def _projects(area: Wilayah) -> Table:
                 p.start_date,
                 p.end_date,
                 p.state,
-                f"<{THRESHOLD}" if 0 < n < THRESHOLD else str(n),
+                small_count(prop.beneficiary_households),
             ]
         )
         geoms.append(p.g)

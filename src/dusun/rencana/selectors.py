@@ -152,15 +152,14 @@ def projects(area):
 def public_projects(area, user) -> list[Project]:
     """Projects of an area as the transparency page shows them: delay flag, latest photo, beneficiary
     households with small counts suppressed ("<5"), and whether this user may manage each one."""
-    from dusun.warga.suppression import THRESHOLD
+    from dusun.warga.suppression import small_count
 
     from .services import can_edit_plan, is_delayed
 
     items = list(projects(area))
     for item in items:
         item.delayed = is_delayed(item)
-        n = item.proposal.beneficiary_households
-        item.households_public = f"<{THRESHOLD}" if 0 < n < THRESHOLD else str(n)
+        item.households_public = small_count(item.proposal.beneficiary_households)
         item.last_photo = next((u for u in reversed(list(item.updates.all())) if u.photo), None)
         item.may_manage = user.is_authenticated and can_edit_plan(user, item.proposal.dusun)
     return items

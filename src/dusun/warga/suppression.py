@@ -34,6 +34,13 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 THRESHOLD = 5
+
+
+def small_count(n: int) -> str:
+    """A count published on its own (beneficiary households of a project): 1–4 written "<5", others as is."""
+    return f"<{THRESHOLD}" if 0 < n < THRESHOLD else str(n)
+
+
 PUBLISHED, PRIMARY, COMPLEMENTARY = 0, 1, 2
 INF = 10**15
 # In a sum p + c = S with p a "<5" cell (0–4) and c complementary (known ≥ 5), the bound p ≤ S − 5 only

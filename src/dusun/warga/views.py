@@ -27,6 +27,7 @@ from dusun.wilayah.models import Level
 
 from . import charts, selectors, services, xlsx
 from .forms import DepartureForm, ExportForm, ImportForm, MemberForm, SearchForm, StatsFilterForm
+from .json_export import statistics_json
 from .nik import mask
 
 
@@ -459,63 +460,7 @@ def statistics_api(request: HttpRequest, level: str, kode: str) -> JsonResponse:
     if sex not in ("", "L", "P"):
         return JsonResponse({"galat": _("jenis_kelamin harus L, P atau kosong.")}, status=400)
     stats = selectors.public_statistics(area, sex=sex)
-    return JsonResponse(_as_json(stats), json_dumps_params={"ensure_ascii": False})
-
-
-def _cell_json(cell) -> dict:
-    out = {"jumlah": cell.json()}
-    if cell.flag == 1:
-        out["ditekan"] = "primer"
-    elif cell.flag == 2:
-        out["ditekan"] = "komplementer"
-    return out
-
-
-def _as_json(stats) -> dict:
-    area = stats.area
-    return {
-        "wilayah": {"kode": area.kode, "nama": area.nama, "tingkat": area.get_level_display(), "jenis": area.label},
-        "per_tanggal": stats.as_of.isoformat() if stats.as_of else None,
-        "jenis_kelamin": stats.sex or "semua",
-        "kerahasiaan": {
-            "ambang": 5,
-            "keterangan": _(
-                'Jumlah 1–4 ditampilkan "<5"; angka 0 yang sejumlah dengan angka kecil juga dapat tampil "<5". '
-                "Sel lain disembunyikan (jumlah null, ditekan: komplementer) agar sel kecil tidak dapat dihitung "
-                "dari total atau wilayah lain."
-            ),
-        },
-        "penduduk": {k: _cell_json(v) for k, v in stats.population.items()},
-        "keluarga": _cell_json(stats.households),
-        "piramida": [
-            {"kelompok_umur": band["label"], "laki_laki": _cell_json(band["L"]), "perempuan": _cell_json(band["P"])}
-            for band in stats.pyramid
-        ],
-        "tabel": [
-            {
-                "kode": table.code,
-                "judul": table.title,
-                "satuan": table.unit,
-                "boleh_lebih_dari_satu": table.multi,
-                "total": _cell_json(table.total),
-                "baris": [
-                    {
-                        "kode": row.code,
-                        "label": row.label,
-                        **_cell_json(row.cell),
-                        "persen": row.pct,
-                        **(
-                            {"luas_ha": row.area_ha, "produksi_kg": row.production_kg}
-                            if table.code == "komoditas"
-                            else {}
-                        ),
-                    }
-                    for row in table.rows
-                ],
-            }
-            for table in stats.tables
-        ],
-    }
+    return JsonResponse(statistics_json(stats), json_dumps_params={"ensure_ascii": False})
 
 
 def village_panel_context(request: HttpRequest, village) -> dict:

@@ -15,14 +15,14 @@ from dusun.akun.audit import log_access
 from dusun.akun.models import AccessLog
 from dusun.warga import selectors
 from dusun.warga.choices import AGE_GROUPS
+from dusun.warga.json_export import statistics_json
 from dusun.warga.nik import mask
-from dusun.warga.views import _as_json
 from dusun.wilayah.models import Level
 
 from ..auth import current_user, token_auth
 from ..common import KODE_PATTERN, STAT_LEVELS, get_area
 from ..errors import ERRORS, ApiError
-from ..pagination import MAX_OFFSET, Page
+from ..pagination import MAX_OFFSET, Page, page_links
 from .wilayah import kode_path
 
 router = Router(tags=["warga"])
@@ -42,7 +42,7 @@ def public(request: HttpRequest, kode: str = kode_path(), jenis_kelamin: Sex | N
     disembunyikan (`jumlah: null, ditekan: komplementer`). Sama bagi siapa pun, dengan atau tanpa token."""
     current_user(request)
     area = get_area(kode, STAT_LEVELS)
-    return _as_json(selectors.public_statistics(area, sex=jenis_kelamin.value if jenis_kelamin else ""))
+    return statistics_json(selectors.public_statistics(area, sex=jenis_kelamin.value if jenis_kelamin else ""))
 
 
 @router.get(
@@ -76,7 +76,7 @@ def exact(
     stats = selectors.exact_statistics(
         user, area, sex=jenis_kelamin.value if jenis_kelamin else "", age_group=kelompok_umur, subunit=subunit
     )
-    body = _as_json(stats)
+    body = statistics_json(stats)
     body["persis"] = True
     return body
 
@@ -142,7 +142,7 @@ def households(
                 number += 1
                 page = selectors.masked_households(user, area, number)
         rows = rows[:limit]
-        body = _page(request, count, limit, offset)
+        body = page_links(request, count, limit, offset)
         body["items"] = [
             {
                 "nomor_kk_tersamar": r.kk_masked,
@@ -167,7 +167,7 @@ def households(
         reason="API",
         request=request,
     )
-    body = _page(request, count, limit, offset)
+    body = page_links(request, count, limit, offset)
     body["items"] = [
         {
             "uuid": str(h.uuid),
@@ -182,13 +182,3 @@ def households(
     ]
     body["pribadi"] = True
     return body
-
-
-def _page(request: HttpRequest, count: int, limit: int, offset: int) -> dict:
-    from ..pagination import _link
-
-    return {
-        "count": count,
-        "next": _link(request, limit, offset + limit) if offset + limit < count else None,
-        "previous": _link(request, limit, max(0, offset - limit)) if offset > 0 else None,
-    }

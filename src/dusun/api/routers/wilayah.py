@@ -122,7 +122,7 @@ def wilayah_summary(request: HttpRequest, kode: str = kode_path()):
     from dusun.indeks.selectors import village_history
     from dusun.ruang import selectors as ruang
     from dusun.warga import selectors as warga
-    from dusun.warga.views import _cell_json
+    from dusun.warga.json_export import cell_json
     from dusun.wilayah.selectors import village_counts
 
     from ..common import STAT_LEVELS
@@ -153,8 +153,8 @@ def wilayah_summary(request: HttpRequest, kode: str = kode_path()):
     return {
         "wilayah": _out(area),
         "jumlah_dusun": counts,
-        "penduduk": _cell_json(stats.population["semua"]),
-        "keluarga": _cell_json(stats.households),
+        "penduduk": cell_json(stats.population["semua"]),
+        "keluarga": cell_json(stats.households),
         "tutupan_lahan": landcover,
         "idm": idm,
     }
